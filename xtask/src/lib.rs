@@ -1,0 +1,4 @@
+//! Maintainer tasks for the zapi-client workspace, as a library so tests can
+//! call them as ordinary code (`cargo xtask` is the command-line front end).
+
+pub mod codegen;

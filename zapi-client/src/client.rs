@@ -1,0 +1,336 @@
+//! The hand-written layer beside the generated code: building a [`Client`] and
+//! the hooks that put the credentials on every request.
+
+use std::fmt;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::{Client, Error};
+
+/// Z-API's public endpoint.
+pub const DEFAULT_BASE_URL: &str = "https://api.z-api.io";
+/// Default limit for a whole request, connect to last body byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit for establishing a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Sent on every request, e.g. `zapi-client/0.1.0`.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
+const REDACTED: &str = "<redacted>";
+
+/// Path segments: everything but RFC 3986 unreserved characters is
+/// percent-encoded, so no credential can add a segment, a query or a fragment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Which credential a [`BuildError::InvalidCredential`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// The instance id (in the URL path).
+    Instance,
+    /// The instance token (in the URL path).
+    Token,
+    /// The account security token (the `Client-Token` header).
+    ClientToken,
+}
+
+impl fmt::Display for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Instance => "instance id",
+            Self::Token => "instance token",
+            Self::ClientToken => "Client-Token",
+        })
+    }
+}
+
+/// Why [`ClientBuilder::build`] refused. Never contains a credential's value.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A credential is unusable; `reason` says why, without its value.
+    InvalidCredential {
+        credential: Credential,
+        reason: &'static str,
+    },
+    /// The base URL is unusable.
+    InvalidBaseUrl { reason: String },
+    /// reqwest could not build its HTTP client (e.g. the TLS backend failed to start).
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidCredential { credential, reason } => {
+                write!(f, "invalid {credential}: {reason}")
+            }
+            Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
+            Self::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::HttpClient(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The instance id, instance token and Client-Token, checked and ready to go
+/// on the wire. The generated [`Client`] holds them as its inner value, so it
+/// never keeps them in its base URL; `Debug` shows none of them.
+#[derive(Clone)]
+pub struct Credentials {
+    /// `/instances/<instance>/token/<token>`, each percent-encoded.
+    path_prefix: String,
+    client_token: HeaderValue,
+}
+
+impl Credentials {
+    /// Checks the three values. Empty values, `.` and `..` (which would
+    /// rewrite the request path) and control characters are refused; the
+    /// Client-Token must be printable ASCII without spaces, as a header value.
+    pub fn new(instance: &str, token: &str, client_token: &str) -> Result<Self, BuildError> {
+        let instance = path_segment(Credential::Instance, instance)?;
+        let token = path_segment(Credential::Token, token)?;
+        let invalid = |reason| BuildError::InvalidCredential {
+            credential: Credential::ClientToken,
+            reason,
+        };
+        if client_token.is_empty() {
+            return Err(invalid("is empty"));
+        }
+        if !client_token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "must be printable ASCII without spaces or control characters",
+            ));
+        }
+        let mut client_token = HeaderValue::from_str(client_token)
+            .map_err(|_| invalid("is not a valid header value"))?;
+        // Keeps the value out of HTTP/2 header compression tables and out of
+        // reqwest's Debug output.
+        client_token.set_sensitive(true);
+        Ok(Self {
+            path_prefix: format!("/instances/{instance}/token/{token}"),
+            client_token,
+        })
+    }
+}
+
+fn path_segment(credential: Credential, value: &str) -> Result<String, BuildError> {
+    let invalid = |reason| BuildError::InvalidCredential { credential, reason };
+    if value.is_empty() {
+        return Err(invalid("is empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(invalid("is '.' or '..', which would change the request path"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(invalid("contains a control character"));
+    }
+    Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("instance", &format_args!("{REDACTED}"))
+            .field("token", &format_args!("{REDACTED}"))
+            .field("client_token", &format_args!("{REDACTED}"))
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts building a client for one Z-API instance: its id and token
+    /// (Z-API panel) and the account's security token (`Client-Token`,
+    /// Security tab). Nothing is checked until [`ClientBuilder::build`].
+    pub fn builder(
+        instance: impl Into<String>,
+        token: impl Into<String>,
+        client_token: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder {
+            instance: instance.into(),
+            token: token.into(),
+            client_token: client_token.into(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http_client: None,
+        }
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    instance: String,
+    token: String,
+    client_token: String,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("instance", &format_args!("{REDACTED}"))
+            .field("token", &format_args!("{REDACTED}"))
+            .field("client_token", &format_args!("{REDACTED}"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Where requests go instead of [`DEFAULT_BASE_URL`]: a local server in
+    /// tests, a proxy. `http` or `https`, a host, optionally a port and a path
+    /// stem; no query, fragment or user info.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Limit for a whole request; default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for establishing a connection; default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Uses this reqwest client (shared pool, proxy, custom TLS). Its own
+    /// timeouts and User-Agent then apply instead of this builder's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the credentials and the base URL and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let credentials = Credentials::new(&self.instance, &self.token, &self.client_token)?;
+        let base_url = normalize_base_url(&self.base_url)?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(BuildError::HttpClient)?,
+        };
+        Ok(Client::new_with_client(&base_url, http, credentials))
+    }
+}
+
+/// Parses and re-serializes the base URL without a trailing slash, so the
+/// generated `format!("{baseurl}/security/email")` is exactly what is sent.
+fn normalize_base_url(base_url: &str) -> Result<String, BuildError> {
+    let invalid = |reason: String| BuildError::InvalidBaseUrl { reason };
+    let url = reqwest::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!("scheme must be http or https, not {}", url.scheme())));
+    }
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(invalid("has no host".to_owned()));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("must not have a query or fragment".to_owned()));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("must not carry user info".to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The path part of a normalized base URL (`""` for `https://api.z-api.io`).
+fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    base_url[after_scheme..]
+        .find('/')
+        .map_or("", |i| &base_url[after_scheme + i..])
+}
+
+// The generated operations call these hooks on every request.
+impl ClientHooks<Credentials> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let credentials = self.inner();
+        // The generated code requested `{base}{operation path}`; the
+        // credentials go between the two, as Z-API expects.
+        let base_path = base_path(self.baseurl());
+        let url = request.url_mut();
+        let Some(operation_path) = url.path().strip_prefix(base_path) else {
+            return Err(Error::InvalidRequest(
+                "the request URL does not start with the client's base URL".to_owned(),
+            ));
+        };
+        let path = format!("{base_path}{}{operation_path}", credentials.path_prefix);
+        url.set_path(&path);
+        request
+            .headers_mut()
+            .insert(CLIENT_TOKEN, credentials.client_token.clone());
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        // reqwest errors print their URL, which holds the instance and token.
+        self.client()
+            .execute(request)
+            .await
+            .map_err(reqwest::Error::without_url)
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_normalized_urls() {
+        assert_eq!(base_path("https://api.z-api.io"), "");
+        assert_eq!(base_path("http://127.0.0.1:8080/stem/z"), "/stem/z");
+    }
+
+    #[test]
+    fn credentials_are_encoded_into_one_segment_each() {
+        let c = Credentials::new("a/b?c#d", "t%2e ü", "ct").unwrap();
+        assert_eq!(c.path_prefix, "/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC");
+    }
+
+    #[test]
+    fn base_url_is_normalized_and_checked() {
+        assert_eq!(normalize_base_url("HTTP://Example.COM:80/x/").unwrap(), "http://example.com/x");
+        for bad in ["ftp://h", "no-scheme", "https://h/?q", "https://h/#f", "https://u:p@h"] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Typed Rust client for [Z-API](https://z-api.io), the Brazilian WhatsApp HTTP
+//! API: the account-security email operations.
+//!
+//! | operation | request | what it does |
+//! | --- | --- | --- |
+//! | [`Client::set_account_email`] | `POST /security/email` | registers an email; usually answers `VERIFY_EMAIL` |
+//! | [`Client::verify_account_email`] | `POST /security/verify-email` | completes the registration with the emailed code |
+//! | [`Client::get_account_email`] | `GET /security/email` | whether there is an email, which, and if verified |
+//! | [`Client::remove_account_email`] | `POST /security/email/remove` | removes the email |
+//!
+//! Z-API documents these for mobile instances only.
+//!
+//! Build a [`Client`] once from the instance id, the instance token and the
+//! account's Client-Token; every call then carries them.
+//!
+//! ```no_run
+//! use zapi_client::Client;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder("YOUR_INSTANCE", "YOUR_TOKEN", "YOUR_CLIENT_TOKEN").build()?;
+//!
+//! let answer = client
+//!     .set_account_email()
+//!     .body_map(|body| body.email("someone@example.com"))
+//!     .send()
+//!     .await?;
+//! if answer.success && answer.message.as_deref() == Some("VERIFY_EMAIL") {
+//!     // Z-API emailed a code: pass it to `verify_account_email`.
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # How this crate is made
+//!
+//! `openapi/zapi.yaml` in this crate's repository describes the API. `cargo
+//! xtask codegen` runs progenitor over it and writes [`types`], [`builder`] and
+//! the operations of [`Client`] into `src/generated.rs`, checked in and never
+//! edited by hand. `src/client.rs` is the small hand-written part: building a
+//! client and putting the credentials on each request.
+
+mod client;
+#[rustfmt::skip]
+mod generated;
+
+pub use client::{BuildError, ClientBuilder, Credential, Credentials};
+pub use generated::*;
