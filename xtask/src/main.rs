@@ -44,11 +44,19 @@ fn codegen_command(check: bool) -> ExitCode {
     let ms = report.elapsed.as_millis();
     match report.outcome {
         Outcome::UpToDate => {
-            println!("{} is up to date with {} ({ms} ms)", codegen::OUTPUT_PATH, codegen::SPEC_PATH);
+            println!(
+                "{} is up to date with {} ({ms} ms)",
+                codegen::OUTPUT_PATH,
+                codegen::SPEC_PATH
+            );
             ExitCode::SUCCESS
         }
         Outcome::Written => {
-            println!("wrote {} from {} ({ms} ms)", codegen::OUTPUT_PATH, codegen::SPEC_PATH);
+            println!(
+                "wrote {} from {} ({ms} ms)",
+                codegen::OUTPUT_PATH,
+                codegen::SPEC_PATH
+            );
             ExitCode::SUCCESS
         }
         Outcome::Stale { diff } => {

@@ -133,7 +133,9 @@ fn path_segment(credential: Credential, value: &str) -> Result<String, BuildErro
         return Err(invalid("is empty"));
     }
     if value == "." || value == ".." {
-        return Err(invalid("is '.' or '..', which would change the request path"));
+        return Err(invalid(
+            "is '.' or '..', which would change the request path",
+        ));
     }
     if value.chars().any(char::is_control) {
         return Err(invalid("contains a control character"));
@@ -250,7 +252,10 @@ fn normalize_base_url(base_url: &str) -> Result<String, BuildError> {
     let invalid = |reason: String| BuildError::InvalidBaseUrl { reason };
     let url = reqwest::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!("scheme must be http or https, not {}", url.scheme())));
+        return Err(invalid(format!(
+            "scheme must be http or https, not {}",
+            url.scheme()
+        )));
     }
     if url.cannot_be_a_base() || url.host().is_none() {
         return Err(invalid("has no host".to_owned()));
@@ -323,13 +328,25 @@ mod unit_tests {
     #[test]
     fn credentials_are_encoded_into_one_segment_each() {
         let c = Credentials::new("a/b?c#d", "t%2e ü", "ct").unwrap();
-        assert_eq!(c.path_prefix, "/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC");
+        assert_eq!(
+            c.path_prefix,
+            "/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC"
+        );
     }
 
     #[test]
     fn base_url_is_normalized_and_checked() {
-        assert_eq!(normalize_base_url("HTTP://Example.COM:80/x/").unwrap(), "http://example.com/x");
-        for bad in ["ftp://h", "no-scheme", "https://h/?q", "https://h/#f", "https://u:p@h"] {
+        assert_eq!(
+            normalize_base_url("HTTP://Example.COM:80/x/").unwrap(),
+            "http://example.com/x"
+        );
+        for bad in [
+            "ftp://h",
+            "no-scheme",
+            "https://h/?q",
+            "https://h/#f",
+            "https://u:p@h",
+        ] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
     }

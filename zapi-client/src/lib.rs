@@ -43,5 +43,8 @@ mod client;
 #[rustfmt::skip]
 mod generated;
 
-pub use client::{BuildError, ClientBuilder, Credential, Credentials};
+pub use client::{
+    BuildError, ClientBuilder, Credential, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, USER_AGENT,
+};
 pub use generated::*;

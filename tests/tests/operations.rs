@@ -1,0 +1,293 @@
+//! Every operation end to end against a local server: what goes on the wire,
+//! how the documented answers decode, and how documented errors come back.
+
+// The generated operations return progenitor's `Error`, which is large; these
+// helpers pass it on as the operations do.
+#![allow(clippy::result_large_err)]
+
+use serde_json::{Value, json};
+use zapi_client::{Client, Error, ResponseValue, types};
+use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, spec};
+
+type Answer<T> = Result<ResponseValue<T>, Error<types::ErrorBody>>;
+
+/// One operation of the spec, called the way a user would.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Set,
+    Verify,
+    Get,
+    Remove,
+}
+
+const ALL: [Op; 4] = [Op::Set, Op::Verify, Op::Get, Op::Remove];
+
+impl Op {
+    fn method_and_path(self) -> (&'static str, &'static str) {
+        match self {
+            Op::Set => ("POST", "/security/email"),
+            Op::Verify => ("POST", "/security/verify-email"),
+            Op::Get => ("GET", "/security/email"),
+            Op::Remove => ("POST", "/security/email/remove"),
+        }
+    }
+
+    fn response_example(self) -> Value {
+        let (method, path) = self.method_and_path();
+        spec::response_example(path, &method.to_lowercase())
+    }
+
+    /// Calls the operation with the spec's example input; the decoded answer as JSON.
+    async fn call(self, client: &Client) -> Result<Value, Error<types::ErrorBody>> {
+        fn json<T: serde::Serialize>(answer: Answer<T>) -> Result<Value, Error<types::ErrorBody>> {
+            answer.map(|v| serde_json::to_value(v.into_inner()).expect("serializes"))
+        }
+        match self {
+            Op::Set => json(
+                client
+                    .set_account_email()
+                    .body_map(|b| b.email("example@email.com"))
+                    .send()
+                    .await,
+            ),
+            Op::Verify => json(
+                client
+                    .verify_account_email()
+                    .body_map(|b| b.verification_code("123456"))
+                    .send()
+                    .await,
+            ),
+            Op::Get => json(client.get_account_email().send().await),
+            Op::Remove => json(client.remove_account_email().send().await),
+        }
+    }
+
+    fn expected_body(self) -> Option<Value> {
+        match self {
+            Op::Set => Some(json!({"email": "example@email.com"})),
+            Op::Verify => Some(json!({"verificationCode": "123456"})),
+            Op::Get | Op::Remove => None,
+        }
+    }
+}
+
+fn assert_wire(op: Op, request: &RecordedRequest) {
+    let (method, path) = op.method_and_path();
+    assert_eq!(request.method, method, "{op:?}");
+    assert_eq!(
+        request.target,
+        format!("/instances/{INSTANCE}/token/{TOKEN}{path}"),
+        "{op:?}"
+    );
+    assert_eq!(request.header("client-token"), Some(CLIENT_TOKEN), "{op:?}");
+    assert_eq!(
+        request.header("user-agent"),
+        Some(zapi_client::USER_AGENT),
+        "{op:?}"
+    );
+    match op.expected_body() {
+        Some(body) => {
+            assert_eq!(
+                request.header("content-type"),
+                Some("application/json"),
+                "{op:?}"
+            );
+            assert_eq!(request.json(), body, "{op:?}");
+        }
+        None => assert!(request.body.is_empty(), "{op:?} sends no body"),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_sends_the_documented_request_and_decodes_the_documented_answer() {
+    for op in ALL {
+        let example = op.response_example();
+        let server = TestServer::replying(Reply::json(200, &example)).await;
+        let answer = op.call(&client_for(&server)).await.expect("200 decodes");
+        assert_eq!(answer, example, "{op:?}");
+        assert_wire(op, &server.single_request());
+    }
+}
+
+#[tokio::test]
+async fn documented_error_statuses_carry_status_and_server_message() {
+    for op in ALL {
+        for status in [400u16, 405, 415] {
+            let message = format!("refused with {status}");
+            let server =
+                TestServer::replying(Reply::json(status, &json!({"error": message}))).await;
+            match op.call(&client_for(&server)).await {
+                Err(Error::ErrorResponse(body)) => {
+                    assert_eq!(body.status().as_u16(), status, "{op:?}");
+                    assert_eq!(
+                        body.error.as_deref(),
+                        Some(message.as_str()),
+                        "{op:?} {status}"
+                    );
+                }
+                other => panic!("{op:?} {status}: expected ErrorResponse, got {other:?}"),
+            }
+            assert_wire(op, &server.single_request());
+        }
+    }
+}
+
+#[tokio::test]
+async fn vendor_error_body_for_missing_client_token_decodes() {
+    let server =
+        TestServer::replying(Reply::json(400, &json!({"error": "null not allowed"}))).await;
+    let Err(Error::ErrorResponse(body)) = Op::Get.call(&client_for(&server)).await else {
+        panic!("expected ErrorResponse");
+    };
+    assert_eq!(body.error.as_deref(), Some("null not allowed"));
+}
+
+#[tokio::test]
+async fn get_decodes_an_account_without_email() {
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": false, "email": null}),
+    ))
+    .await;
+    let answer = client_for(&server)
+        .get_account_email()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(answer.success);
+    assert!(!answer.has_email);
+    assert_eq!(answer.email, None);
+    assert_eq!(answer.verified, None);
+}
+
+#[tokio::test]
+async fn set_reports_failure_message_in_a_200() {
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": false, "message": "Email inválido"}),
+    ))
+    .await;
+    let answer = client_for(&server)
+        .set_account_email()
+        .body_map(|b| b.email("someone@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!answer.success);
+    assert_eq!(answer.message.as_deref(), Some("Email inválido"));
+}
+
+#[tokio::test]
+async fn invalid_email_is_rejected_before_sending() {
+    let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
+    let client = client_for(&server);
+    for email in ["", "no-at-sign.example.com", "two words@example.com", "a@b"] {
+        let result = client
+            .set_account_email()
+            .body_map(|b| b.email(email))
+            .send()
+            .await;
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "{email:?}: {result:?}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[tokio::test]
+async fn base_url_path_stem_is_kept_before_the_credentials() {
+    let server = TestServer::replying(Reply::json(200, &Op::Get.response_example())).await;
+    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(format!("{}/zapi/", server.base_url()))
+        .build()
+        .unwrap();
+    client.get_account_email().send().await.unwrap();
+    assert_eq!(
+        server.single_request().target,
+        format!("/zapi/instances/{INSTANCE}/token/{TOKEN}/security/email")
+    );
+}
+
+#[test]
+fn client_and_builder_debug_show_no_credential() {
+    let builder = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN);
+    let client = builder.clone().build().unwrap();
+    let request_builder = client.get_account_email();
+    for text in [
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{request_builder:?}"),
+    ] {
+        for secret in [INSTANCE, TOKEN, CLIENT_TOKEN] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+}
+
+#[test]
+fn unusable_credentials_are_refused_at_build_time() {
+    let cases = [
+        ("", TOKEN, CLIENT_TOKEN, "invalid instance id: is empty"),
+        (
+            "..",
+            TOKEN,
+            CLIENT_TOKEN,
+            "invalid instance id: is '.' or '..', which would change the request path",
+        ),
+        (
+            INSTANCE,
+            ".",
+            CLIENT_TOKEN,
+            "invalid instance token: is '.' or '..', which would change the request path",
+        ),
+        (
+            INSTANCE,
+            "a\nb",
+            CLIENT_TOKEN,
+            "invalid instance token: contains a control character",
+        ),
+        (INSTANCE, TOKEN, "", "invalid Client-Token: is empty"),
+        (
+            INSTANCE,
+            TOKEN,
+            "abc\r\nX-Injected: 1",
+            "invalid Client-Token: must be printable ASCII without spaces or control characters",
+        ),
+    ];
+    for (instance, token, client_token, expected) in cases {
+        let error = Client::builder(instance, token, client_token)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.to_string(), expected);
+    }
+}
+
+#[tokio::test]
+async fn transport_errors_do_not_print_the_credentials() {
+    // A port nobody listens on: bind, take the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send().await.unwrap_err();
+    assert!(matches!(error, Error::CommunicationError(_)), "{error:?}");
+    for text in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{error:#}"),
+    ] {
+        for secret in [INSTANCE, TOKEN] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+    }
+}
