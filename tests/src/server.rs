@@ -2,6 +2,7 @@
 //! it arrived (raw request target, headers, body) and answers with a reply the
 //! test chooses. Connections are kept alive, as reqwest expects.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -42,20 +43,46 @@ impl RecordedRequest {
 
 /// What the server answers.
 #[derive(Clone, Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub enum Reply {
+    /// A complete HTTP answer with a Content-Length.
+    Http {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// These bytes verbatim, then the connection is closed.
+    Raw(Vec<u8>),
+    /// Never answers; the connection stays open.
+    Hang,
+    /// A chunked body of `total` bytes, written as fast as the client reads.
+    Chunked { status: u16, total: usize },
 }
 
 impl Reply {
     /// A JSON answer with this status.
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
-        Self {
+        Self::text(
             status,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: serde_json::to_vec(body).expect("JSON"),
+            "application/json",
+            &serde_json::to_string(body).expect("JSON"),
+        )
+    }
+
+    /// An answer with this status, Content-Type and body.
+    pub fn text(status: u16, content_type: &str, body: &str) -> Self {
+        Self::Http {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.as_bytes().to_vec(),
         }
+    }
+
+    /// Adds a header to an [`Reply::Http`] answer.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Self::Http { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
     }
 }
 
@@ -64,8 +91,15 @@ type Responder = dyn Fn(&RecordedRequest) -> Reply + Send + Sync;
 /// A running server; it stops when dropped.
 pub struct TestServer {
     port: u16,
-    requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    state: Arc<State>,
     accept_loop: JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct State {
+    requests: Mutex<Vec<RecordedRequest>>,
+    open_connections: AtomicUsize,
+    body_bytes_written: AtomicUsize,
 }
 
 impl TestServer {
@@ -77,17 +111,23 @@ impl TestServer {
             .await
             .expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local addr").port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
+        let state = Arc::new(State::default());
         let respond: Arc<Responder> = Arc::new(respond);
-        let recorded = requests.clone();
+        let shared = state.clone();
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve_connection(stream, recorded.clone(), respond.clone()));
+                shared.open_connections.fetch_add(1, Ordering::SeqCst);
+                let shared = shared.clone();
+                let respond = respond.clone();
+                tokio::spawn(async move {
+                    serve_connection(stream, &shared, respond).await;
+                    shared.open_connections.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         Self {
             port,
-            requests,
+            state,
             accept_loop,
         }
     }
@@ -108,7 +148,22 @@ impl TestServer {
 
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.requests.lock().expect("lock").clone()
+        self.state.requests.lock().expect("lock").clone()
+    }
+
+    /// How many requests arrived so far.
+    pub fn request_count(&self) -> usize {
+        self.state.requests.lock().expect("lock").len()
+    }
+
+    /// Connections the client has open to this server right now.
+    pub fn open_connections(&self) -> usize {
+        self.state.open_connections.load(Ordering::SeqCst)
+    }
+
+    /// Body bytes of [`Reply::Chunked`] answers the client accepted so far.
+    pub fn body_bytes_written(&self) -> usize {
+        self.state.body_bytes_written.load(Ordering::SeqCst)
     }
 
     /// The only request received; panics if there were none or several.
@@ -129,20 +184,62 @@ impl Drop for TestServer {
     }
 }
 
-async fn serve_connection(
-    mut stream: TcpStream,
-    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
-    respond: Arc<Responder>,
-) {
+async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Responder>) {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
         let reply = respond(&request);
-        recorded.lock().expect("lock").push(request);
-        if stream.write_all(&encode_reply(&reply)).await.is_err() {
-            return;
+        state.requests.lock().expect("lock").push(request);
+        match reply {
+            Reply::Http {
+                status,
+                headers,
+                body,
+            } => {
+                let mut head = head(status, &headers);
+                head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+                let mut bytes = head.into_bytes();
+                bytes.extend_from_slice(&body);
+                if stream.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Reply::Raw(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                return;
+            }
+            Reply::Hang => {
+                // Keep the connection open and silent until the client gives up.
+                let mut sink = [0u8; 1024];
+                while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                return;
+            }
+            Reply::Chunked { status, total } => {
+                let mut head = head(
+                    status,
+                    &[("content-type".into(), "application/json".into())],
+                );
+                head.push_str("transfer-encoding: chunked\r\n\r\n");
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                let mut written = 0;
+                while written < total {
+                    let n = chunk.len().min(total - written);
+                    let framed = [format!("{n:x}\r\n").as_bytes(), &chunk[..n], b"\r\n"].concat();
+                    if stream.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                    written += n;
+                    state.body_bytes_written.fetch_add(n, Ordering::SeqCst);
+                }
+                if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                    return;
+                }
+            }
         }
     }
 }
@@ -199,23 +296,28 @@ async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
     }
 }
 
-fn encode_reply(reply: &Reply) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    for (name, value) in &reply.headers {
+fn head(status: u16, headers: &[(String, String)]) -> String {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (name, value) in headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str(&format!("content-length: {}\r\n\r\n", reply.body.len()));
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(&reply.body);
-    bytes
+    out
 }
 
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
         405 => "Method Not Allowed",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }

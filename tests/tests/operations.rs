@@ -1,16 +1,10 @@
 //! Every operation end to end against a local server: what goes on the wire,
 //! how the documented answers decode, and how documented errors come back.
 
-// The generated operations return progenitor's `Error`, which is large; these
-// helpers pass it on as the operations do.
-#![allow(clippy::result_large_err)]
-
 use serde_json::{Value, json};
-use zapi_client::{Client, Error, ResponseValue, types};
+use zapi_client::{Client, Error, GeneratedError};
 use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, spec};
-
-type Answer<T> = Result<ResponseValue<T>, Error<types::ErrorBody>>;
 
 /// One operation of the spec, called the way a user would.
 #[derive(Clone, Copy, Debug)]
@@ -38,28 +32,29 @@ impl Op {
         spec::response_example(path, &method.to_lowercase())
     }
 
-    /// Calls the operation with the spec's example input; the decoded answer as JSON.
-    async fn call(self, client: &Client) -> Result<Value, Error<types::ErrorBody>> {
-        fn json<T: serde::Serialize>(answer: Answer<T>) -> Result<Value, Error<types::ErrorBody>> {
-            answer.map(|v| serde_json::to_value(v.into_inner()).expect("serializes"))
+    /// Calls the operation with the spec's example input through
+    /// `send_checked`; the decoded answer as JSON.
+    async fn call(self, client: &Client) -> Result<Value, Error> {
+        fn json<T: serde::Serialize>(answer: Result<T, Error>) -> Result<Value, Error> {
+            answer.map(|v| serde_json::to_value(v).expect("serializes"))
         }
         match self {
             Op::Set => json(
                 client
                     .set_account_email()
                     .body_map(|b| b.email("example@email.com"))
-                    .send()
+                    .send_checked()
                     .await,
             ),
             Op::Verify => json(
                 client
                     .verify_account_email()
                     .body_map(|b| b.verification_code("123456"))
-                    .send()
+                    .send_checked()
                     .await,
             ),
-            Op::Get => json(client.get_account_email().send().await),
-            Op::Remove => json(client.remove_account_email().send().await),
+            Op::Get => json(client.get_account_email().send_checked().await),
+            Op::Remove => json(client.remove_account_email().send_checked().await),
         }
     }
 
@@ -118,15 +113,15 @@ async fn documented_error_statuses_carry_status_and_server_message() {
             let server =
                 TestServer::replying(Reply::json(status, &json!({"error": message}))).await;
             match op.call(&client_for(&server)).await {
-                Err(Error::ErrorResponse(body)) => {
-                    assert_eq!(body.status().as_u16(), status, "{op:?}");
-                    assert_eq!(
-                        body.error.as_deref(),
-                        Some(message.as_str()),
-                        "{op:?} {status}"
-                    );
+                Err(Error::Api {
+                    status: got,
+                    message: Some(got_message),
+                    ..
+                }) => {
+                    assert_eq!(got.as_u16(), status, "{op:?}");
+                    assert_eq!(got_message, message, "{op:?} {status}");
                 }
-                other => panic!("{op:?} {status}: expected ErrorResponse, got {other:?}"),
+                other => panic!("{op:?} {status}: expected Error::Api, got {other:?}"),
             }
             assert_wire(op, &server.single_request());
         }
@@ -134,12 +129,14 @@ async fn documented_error_statuses_carry_status_and_server_message() {
 }
 
 #[tokio::test]
-async fn vendor_error_body_for_missing_client_token_decodes() {
+async fn generated_send_keeps_the_documented_error_body() {
     let server =
         TestServer::replying(Reply::json(400, &json!({"error": "null not allowed"}))).await;
-    let Err(Error::ErrorResponse(body)) = Op::Get.call(&client_for(&server)).await else {
-        panic!("expected ErrorResponse");
+    let result = client_for(&server).get_account_email().send().await;
+    let Err(GeneratedError::ErrorResponse(body)) = result else {
+        panic!("expected ErrorResponse, got {result:?}");
     };
+    assert_eq!(body.status().as_u16(), 400);
     assert_eq!(body.error.as_deref(), Some("null not allowed"));
 }
 
@@ -163,20 +160,30 @@ async fn get_decodes_an_account_without_email() {
 }
 
 #[tokio::test]
-async fn set_reports_failure_message_in_a_200() {
+async fn success_false_in_a_200_is_an_error_with_the_message() {
     let server = TestServer::replying(Reply::json(
         200,
         &json!({"success": false, "message": "Email inválido"}),
     ))
     .await;
-    let answer = client_for(&server)
+    let error = client_for(&server)
+        .set_account_email()
+        .body_map(|b| b.email("someone@example.com"))
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Unsuccessful { message: Some(m) } if m == "Email inválido"),
+        "{error:?}"
+    );
+    // The generated `send()` hands the same answer over as it came.
+    let raw = client_for(&server)
         .set_account_email()
         .body_map(|b| b.email("someone@example.com"))
         .send()
         .await
         .unwrap();
-    assert!(!answer.success);
-    assert_eq!(answer.message.as_deref(), Some("Email inválido"));
+    assert!(!raw.success);
 }
 
 #[tokio::test]
@@ -187,10 +194,10 @@ async fn invalid_email_is_rejected_before_sending() {
         let result = client
             .set_account_email()
             .body_map(|b| b.email(email))
-            .send()
+            .send_checked()
             .await;
         assert!(
-            matches!(result, Err(Error::InvalidRequest(_))),
+            matches!(&result, Err(Error::InvalidInput { field, .. }) if field == "email"),
             "{email:?}: {result:?}"
         );
     }
@@ -279,8 +286,13 @@ async fn transport_errors_do_not_print_the_credentials() {
         .base_url(format!("http://127.0.0.1:{port}"))
         .build()
         .unwrap();
-    let error = client.get_account_email().send().await.unwrap_err();
-    assert!(matches!(error, Error::CommunicationError(_)), "{error:?}");
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    let raw = client.get_account_email().send().await.unwrap_err();
+    assert!(
+        matches!(raw, GeneratedError::CommunicationError(_)),
+        "{raw:?}"
+    );
     for text in [
         format!("{error}"),
         format!("{error:?}"),

@@ -75,7 +75,7 @@ pub fn settings() -> GenerationSettings {
         .with_hooks(HooksMode::Expected)
         // Credentials live in the client's inner value, never in its base URL,
         // so the generated `Client`'s derived `Debug` holds no secret.
-        .with_inner_type("crate::Credentials".parse().expect("a Rust path"))
+        .with_inner_type("crate::ClientContext".parse().expect("a Rust path"))
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
         // Used only by the generated `Client::new`; matches the documented

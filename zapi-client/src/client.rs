@@ -1,13 +1,12 @@
-//! The hand-written layer beside the generated code: building a [`Client`] and
-//! the hooks that put the credentials on every request.
+//! Building a [`Client`]: credentials, base URL, timeouts, limits, retries.
 
 use std::fmt;
 use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 
-use crate::{Client, Error};
+use crate::Client;
+use crate::retry::RetryPolicy;
 
 /// Z-API's public endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.z-api.io";
@@ -15,11 +14,15 @@ pub const DEFAULT_BASE_URL: &str = "https://api.z-api.io";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit for establishing a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a response body; Z-API's answers are well under 1 KiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// Sent on every request, e.g. `zapi-client/0.1.0`.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
-const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
+/// Credentials shorter than this are not scrubbed from answers: doing so would
+/// mangle ordinary text, and Z-API's real ids and tokens are far longer.
+const MIN_SCRUBBED_LEN: usize = 4;
 
 /// Path segments: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so no credential can add a segment, a query or a fragment.
@@ -87,22 +90,24 @@ impl std::error::Error for BuildError {
 }
 
 /// The instance id, instance token and Client-Token, checked and ready to go
-/// on the wire. The generated [`Client`] holds them as its inner value, so it
-/// never keeps them in its base URL; `Debug` shows none of them.
+/// on the wire. `Debug` shows none of them.
 #[derive(Clone)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     /// `/instances/<instance>/token/<token>`, each percent-encoded.
-    path_prefix: String,
-    client_token: HeaderValue,
+    pub(crate) path_prefix: String,
+    pub(crate) client_token: HeaderValue,
+    /// Every form in which a credential could come back in an answer (raw
+    /// and percent-encoded), longest first; replaced by `<redacted>`.
+    pub(crate) echoes: Vec<Vec<u8>>,
 }
 
 impl Credentials {
     /// Checks the three values. Empty values, `.` and `..` (which would
     /// rewrite the request path) and control characters are refused; the
     /// Client-Token must be printable ASCII without spaces, as a header value.
-    pub fn new(instance: &str, token: &str, client_token: &str) -> Result<Self, BuildError> {
-        let instance = path_segment(Credential::Instance, instance)?;
-        let token = path_segment(Credential::Token, token)?;
+    pub(crate) fn new(instance: &str, token: &str, client_token: &str) -> Result<Self, BuildError> {
+        let encoded_instance = path_segment(Credential::Instance, instance)?;
+        let encoded_token = path_segment(Credential::Token, token)?;
         let invalid = |reason| BuildError::InvalidCredential {
             credential: Credential::ClientToken,
             reason,
@@ -120,9 +125,18 @@ impl Credentials {
         // Keeps the value out of HTTP/2 header compression tables and out of
         // reqwest's Debug output.
         client_token.set_sensitive(true);
+        let mut echoes: Vec<Vec<u8>> = [instance, &encoded_instance, token, &encoded_token]
+            .into_iter()
+            .chain([client_token.to_str().unwrap_or_default()])
+            .filter(|s| s.len() >= MIN_SCRUBBED_LEN)
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        echoes.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        echoes.dedup();
         Ok(Self {
-            path_prefix: format!("/instances/{instance}/token/{token}"),
+            path_prefix: format!("/instances/{encoded_instance}/token/{encoded_token}"),
             client_token,
+            echoes,
         })
     }
 }
@@ -149,8 +163,18 @@ impl fmt::Debug for Credentials {
             .field("instance", &format_args!("{REDACTED}"))
             .field("token", &format_args!("{REDACTED}"))
             .field("client_token", &format_args!("{REDACTED}"))
-            .finish()
+            .finish_non_exhaustive()
     }
+}
+
+/// What the hooks need besides the base URL, held as the generated
+/// [`Client`]'s inner value (so the client never keeps a credential in its base
+/// URL). `Debug` shows no credential.
+#[derive(Clone, Debug)]
+pub struct ClientContext {
+    pub(crate) credentials: Credentials,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl Client {
@@ -169,6 +193,8 @@ impl Client {
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: None,
             http_client: None,
         }
     }
@@ -184,6 +210,8 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -196,6 +224,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .finish()
     }
@@ -222,6 +252,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest response body read, in bytes; a larger answer is
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) and reading
+    /// stops there. Default [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Retries retryable failures with this policy (off by default). See
+    /// [`RetryPolicy`] for what is retried for which operation.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Uses this reqwest client (shared pool, proxy, custom TLS). Its own
     /// timeouts and User-Agent then apply instead of this builder's.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -242,7 +287,12 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::HttpClient)?,
         };
-        Ok(Client::new_with_client(&base_url, http, credentials))
+        let context = ClientContext {
+            credentials,
+            max_response_bytes: self.max_response_bytes,
+            retry: self.retry,
+        };
+        Ok(Client::new_with_client(&base_url, http, context))
     }
 }
 
@@ -270,49 +320,11 @@ fn normalize_base_url(base_url: &str) -> Result<String, BuildError> {
 }
 
 /// The path part of a normalized base URL (`""` for `https://api.z-api.io`).
-fn base_path(base_url: &str) -> &str {
+pub(crate) fn base_path(base_url: &str) -> &str {
     let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
     base_url[after_scheme..]
         .find('/')
         .map_or("", |i| &base_url[after_scheme + i..])
-}
-
-// The generated operations call these hooks on every request.
-impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        let credentials = self.inner();
-        // The generated code requested `{base}{operation path}`; the
-        // credentials go between the two, as Z-API expects.
-        let base_path = base_path(self.baseurl());
-        let url = request.url_mut();
-        let Some(operation_path) = url.path().strip_prefix(base_path) else {
-            return Err(Error::InvalidRequest(
-                "the request URL does not start with the client's base URL".to_owned(),
-            ));
-        };
-        let path = format!("{base_path}{}{operation_path}", credentials.path_prefix);
-        url.set_path(&path);
-        request
-            .headers_mut()
-            .insert(CLIENT_TOKEN, credentials.client_token.clone());
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        // reqwest errors print their URL, which holds the instance and token.
-        self.client()
-            .execute(request)
-            .await
-            .map_err(reqwest::Error::without_url)
-    }
 }
 
 #[cfg(test)]

@@ -777,7 +777,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Credentials,
+    pub(crate) inner: crate::ClientContext,
 }
 impl Client {
     /// Create a new client.
@@ -785,7 +785,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
+    pub fn new(baseurl: &str, inner: crate::ClientContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(30u64);
@@ -804,7 +804,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Credentials,
+        inner: crate::ClientContext,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -813,7 +813,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Credentials> for Client {
+impl ClientInfo<crate::ClientContext> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -823,7 +823,7 @@ impl ClientInfo<crate::Credentials> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Credentials {
+    fn inner(&self) -> &crate::ClientContext {
         &self.inner
     }
 }
@@ -831,7 +831,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Credentials>,
+        Client: ClientHooks<crate::ClientContext>,
     {}
 };
 impl Client {

@@ -40,11 +40,18 @@
 //! client and putting the credentials on each request.
 
 mod client;
+mod error;
 #[rustfmt::skip]
 mod generated;
+mod hooks;
+mod retry;
 
 pub use client::{
-    BuildError, ClientBuilder, Credential, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, USER_AGENT,
+    BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, USER_AGENT,
 };
+// `Error` here is ours; it shadows the generated module's re-export of
+// progenitor's, which stays reachable as `GeneratedError`.
+pub use error::{EXCERPT_BYTES, Error, GeneratedError};
 pub use generated::*;
+pub use retry::RetryPolicy;

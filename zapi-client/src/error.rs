@@ -1,0 +1,394 @@
+//! The one error type of every checked call, and `send_checked` on each
+//! generated request builder.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::hooks::ResponseTooLarge;
+use crate::{ResponseValue, builder, retry, types};
+
+/// What the generated `send()` returns; `send_checked()` turns it into [`Error`].
+pub type GeneratedError = progenitor_client::Error<types::ErrorBody>;
+
+/// Longest body excerpt kept in an error, in bytes.
+pub const EXCERPT_BYTES: usize = 256;
+
+/// Why a call failed. No variant, and neither `Display` nor `Debug`, ever
+/// holds the instance id, the instance token or the Client-Token: they are
+/// never put in, URLs are dropped, and an answer that echoes one has it
+/// replaced by `<redacted>` before anything reads it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Refused before sending: nothing went on the wire.
+    InvalidInput {
+        /// Which input: `email`, `verification_code`, `body`...
+        field: String,
+        /// Why, without the value.
+        reason: String,
+    },
+    /// No complete answer: connection refused, timeout, connection reset.
+    Transport(reqwest::Error),
+    /// Z-API answered with an error status.
+    Api {
+        status: StatusCode,
+        /// From an `{"error": ...}` or `{"message": ...}` body.
+        message: Option<String>,
+        /// The start of the body, at most [`EXCERPT_BYTES`].
+        excerpt: String,
+        /// The `Retry-After` the server asked for, in seconds form.
+        retry_after: Option<Duration>,
+    },
+    /// HTTP 200 with `"success": false`.
+    Unsuccessful {
+        /// The answer's `message`, when it has one.
+        message: Option<String>,
+    },
+    /// An answer that does not decode as documented (not JSON, truncated,
+    /// fields missing, an undocumented success status).
+    Undecodable {
+        status: StatusCode,
+        reason: String,
+        /// The start of the body, at most [`EXCERPT_BYTES`].
+        excerpt: String,
+    },
+    /// The answer's body is over
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
+    /// reading stopped at the limit.
+    ResponseTooLarge { status: StatusCode, limit: usize },
+}
+
+impl Error {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. }
+            | Self::Undecodable { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
+            Self::Unsuccessful { .. } => Some(StatusCode::OK),
+            Self::InvalidInput { .. } | Self::Transport(_) => None,
+        }
+    }
+
+    /// What the server said: its `error` or `message`.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            Self::Api { message, .. } | Self::Unsuccessful { message } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request timed out (connect or whole request).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Transport(e) if e.is_timeout())
+    }
+
+    /// No connection could be established; nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Self::Transport(e) if e.is_connect())
+    }
+
+    /// Whether the same call may succeed later: transport failures and
+    /// statuses 408, 429, 502, 503, 504. Whether repeating is *harmless*
+    /// depends on the operation: see [`RetryPolicy`](crate::RetryPolicy).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(_) => true,
+            Self::Api { status, .. } => retry::is_transient(*status),
+            _ => false,
+        }
+    }
+
+    /// Turns what a generated `send()` returned into an [`Error`], reading
+    /// the (already buffered and scrubbed) body of an unexpected answer.
+    pub async fn from_generated(error: GeneratedError) -> Self {
+        use progenitor_client::Error as G;
+        match error {
+            G::InvalidRequest(message) | G::Custom(message) => invalid_input(&message),
+            G::CommunicationError(e) | G::InvalidUpgrade(e) => Self::Transport(e.without_url()),
+            G::ResponseBodyError(e) => body_error(e),
+            G::ErrorResponse(answer) => {
+                let status = answer.status();
+                let retry_after = retry::retry_after(answer.headers());
+                let body = answer.into_inner();
+                let excerpt = serde_json::to_string(&body).unwrap_or_default();
+                Self::Api {
+                    status,
+                    message: body.error.or(body.message),
+                    excerpt: excerpt_of(excerpt.as_bytes()),
+                    retry_after,
+                }
+            }
+            // Error statuses never get here without a status (see the post
+            // hook), so an undecodable payload is a 200's.
+            G::InvalidResponsePayload(body, e) => Self::Undecodable {
+                status: StatusCode::OK,
+                reason: e.to_string(),
+                excerpt: excerpt_of(&body),
+            },
+            G::UnexpectedResponse(response) => {
+                let status = response.status();
+                let retry_after = retry::retry_after(response.headers());
+                let body = match response.bytes().await {
+                    Ok(body) => body,
+                    Err(e) => return body_error(e),
+                };
+                if status.is_success() {
+                    Self::Undecodable {
+                        status,
+                        reason: format!("undocumented success status {status}"),
+                        excerpt: excerpt_of(&body),
+                    }
+                } else {
+                    Self::Api {
+                        status,
+                        message: server_message(&body),
+                        excerpt: excerpt_of(&body),
+                        retry_after,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// progenitor says "error converting supplied value for email: <why>" or
+/// "no value supplied for email"; keep the field and the reason apart.
+fn invalid_input(message: &str) -> Error {
+    let (field, reason) = if let Some(rest) = message.split_once("supplied value for ") {
+        rest.1.split_once(": ").unwrap_or((rest.1, "is invalid"))
+    } else if let Some(field) = message.strip_prefix("no value supplied for ") {
+        (field, "is required")
+    } else if let Some((_, reason)) = message.split_once(" for body failed: ") {
+        ("body", reason)
+    } else {
+        ("request", message)
+    };
+    let reason = if reason.starts_with("doesn't match pattern") {
+        "does not have the form the API requires"
+    } else {
+        reason
+    };
+    Error::InvalidInput {
+        field: field.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn body_error(error: reqwest::Error) -> Error {
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        if let Some(too_large) = cause.downcast_ref::<ResponseTooLarge>() {
+            return Error::ResponseTooLarge {
+                status: too_large.status,
+                limit: too_large.limit,
+            };
+        }
+        source = cause.source();
+    }
+    Error::Transport(error.without_url())
+}
+
+/// The `error` (or else `message`) string of a JSON error body.
+pub(crate) fn server_message(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Message {
+        error: Option<String>,
+        message: Option<String>,
+    }
+    let parsed: Message = serde_json::from_slice(body).ok()?;
+    parsed.error.or(parsed.message)
+}
+
+/// At most [`EXCERPT_BYTES`] of `body`, cut at a character boundary.
+fn excerpt_of(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
+    let mut excerpt = text.into_owned();
+    if body.len() > EXCERPT_BYTES {
+        // A multi-byte character cut in half decodes as U+FFFD; drop it.
+        if excerpt.ends_with('\u{FFFD}') {
+            excerpt.pop();
+        }
+        excerpt.push_str(&format!("… ({} bytes in all)", body.len()));
+    }
+    excerpt
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidInput { field, reason } => {
+                write!(f, "invalid {field}: {reason}; nothing was sent")
+            }
+            Self::Transport(e) => {
+                write!(f, "request failed: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
+            Self::Api {
+                status,
+                message,
+                excerpt,
+                ..
+            } => match message {
+                Some(message) => write!(f, "Z-API answered {status}: {message}"),
+                None if excerpt.is_empty() => write!(f, "Z-API answered {status} with no body"),
+                None => write!(f, "Z-API answered {status}: {excerpt:?}"),
+            },
+            Self::Unsuccessful { message } => match message {
+                Some(message) => write!(f, "Z-API reported failure: {message}"),
+                None => write!(f, "Z-API reported failure without a message"),
+            },
+            Self::Undecodable {
+                status,
+                reason,
+                excerpt,
+            } => write!(
+                f,
+                "cannot decode Z-API's answer ({status}): {reason}; body: {excerpt:?}"
+            ),
+            Self::ResponseTooLarge { status, limit } => write!(
+                f,
+                "Z-API's answer ({status}) is over the {limit}-byte limit; not read further"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An answer with a `success` flag and, for some operations, a `message`.
+trait Reported {
+    fn success(&self) -> bool;
+    fn message(&mut self) -> Option<String>;
+}
+
+/// For each generated builder: `send_checked`, and the answer's `success` check.
+macro_rules! checked_operations {
+    ($($builder:ident -> $answer:ident { $($message:ident)? };)*) => {
+        $(
+            impl Reported for types::$answer {
+                fn success(&self) -> bool {
+                    self.success
+                }
+                fn message(&mut self) -> Option<String> {
+                    None $(.or(self.$message.take()))?
+                }
+            }
+
+            impl builder::$builder<'_> {
+                /// Sends the request like `send()`, and returns the answer
+                /// only when Z-API reports success; anything else is an
+                /// [`Error`](crate::Error). Retries follow the client's
+                /// [`RetryPolicy`](crate::RetryPolicy).
+                pub async fn send_checked(self) -> Result<types::$answer, Error> {
+                    checked(self.send().await).await
+                }
+            }
+        )*
+
+        /// The builders that have `send_checked` (a test compares them with
+        /// the generated ones).
+        #[cfg(test)]
+        pub(crate) const CHECKED_BUILDERS: &[&str] = &[$(stringify!($builder)),*];
+    };
+}
+
+checked_operations! {
+    SetAccountEmail -> SetAccountEmailResponse { message };
+    VerifyAccountEmail -> VerifyAccountEmailResponse {};
+    GetAccountEmail -> GetAccountEmailResponse {};
+    RemoveAccountEmail -> RemoveAccountEmailResponse { message };
+}
+
+async fn checked<T: Reported>(sent: Result<ResponseValue<T>, GeneratedError>) -> Result<T, Error> {
+    match sent {
+        Ok(answer) => {
+            let mut answer = answer.into_inner();
+            if answer.success() {
+                Ok(answer)
+            } else {
+                Err(Error::Unsuccessful {
+                    message: answer.message(),
+                })
+            }
+        }
+        Err(error) => Err(Error::from_generated(error).await),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_builder_has_send_checked() {
+        let generated = include_str!("generated.rs");
+        let builders = generated
+            .split("pub mod builder {")
+            .last()
+            .expect("a builder module");
+        let mut names: Vec<&str> = builders
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub struct "))
+            .filter_map(|l| l.split('<').next())
+            .collect();
+        names.sort_unstable();
+        let mut checked = CHECKED_BUILDERS.to_vec();
+        checked.sort_unstable();
+        assert_eq!(
+            names, checked,
+            "add the new operation to checked_operations! in error.rs"
+        );
+    }
+
+    #[test]
+    fn invalid_input_names_the_field() {
+        let cases = [
+            (
+                "error converting supplied value for email: shorter than 5 characters",
+                ("email", "shorter than 5 characters"),
+            ),
+            ("no value supplied for email", ("email", "is required")),
+            (
+                "error converting supplied value for verification_code: doesn't match pattern \"x\"",
+                (
+                    "verification_code",
+                    "does not have the form the API requires",
+                ),
+            ),
+        ];
+        for (message, (field, reason)) in cases {
+            let Error::InvalidInput {
+                field: f,
+                reason: r,
+            } = invalid_input(message)
+            else {
+                panic!()
+            };
+            assert_eq!((f.as_str(), r.as_str()), (field, reason));
+        }
+    }
+
+    #[test]
+    fn excerpts_are_bounded() {
+        assert_eq!(excerpt_of(b"short"), "short");
+        let long = "é".repeat(1000);
+        let excerpt = excerpt_of(long.as_bytes());
+        assert!(excerpt.starts_with(&"é".repeat(128)));
+        assert!(excerpt.ends_with("… (2000 bytes in all)"), "{excerpt}");
+    }
+}

@@ -1,0 +1,278 @@
+//! The hooks every generated operation runs: credentials onto the request,
+//! retries, a bounded and scrubbed answer, errors that keep their status.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::Client;
+use crate::client::{ClientContext, Credentials, REDACTED, base_path};
+use crate::retry::{self, Failure};
+use progenitor_client::Error;
+
+const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
+
+impl ClientHooks<ClientContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let credentials = &self.inner().credentials;
+        // The generated code requested `{base}{operation path}`; the
+        // credentials go between the two, as Z-API expects.
+        let base_path = base_path(self.baseurl());
+        let url = request.url_mut();
+        let Some(operation_path) = url.path().strip_prefix(base_path) else {
+            return Err(Error::InvalidRequest(
+                "the request URL does not start with the client's base URL".to_owned(),
+            ));
+        };
+        let path = format!("{base_path}{}{operation_path}", credentials.path_prefix);
+        url.set_path(&path);
+        request
+            .headers_mut()
+            .insert(CLIENT_TOKEN, credentials.client_token.clone());
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let context = self.inner();
+        let idempotent = retry::is_idempotent(request.method(), info.operation_id);
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            // Bodies here are in memory, so a copy for the next attempt is cheap.
+            let next = context.retry.and_then(|_| request.try_clone());
+            let result = match self.client().execute(request).await {
+                Ok(response) => read_bounded(response, context).await,
+                Err(error) => Err(error),
+            }
+            // reqwest errors print their URL, which holds the instance and token.
+            .map_err(reqwest::Error::without_url);
+
+            let failure = match &result {
+                Err(error) => Failure::of_transport(error),
+                Ok(response) if response.status().is_success() => return result,
+                Ok(response) => Failure::Status(response.status()),
+            };
+            let (Some(policy), Some(next)) = (context.retry, next) else {
+                return result;
+            };
+            if !failure.is_retryable(idempotent) {
+                return result;
+            }
+            let retry_after = result
+                .as_ref()
+                .ok()
+                .and_then(|r| retry::retry_after(r.headers()));
+            let Some(delay) = policy.next_delay(attempt, started.elapsed(), retry_after) else {
+                return result;
+            };
+            drop(result);
+            tokio::time::sleep(delay).await;
+            request = next;
+            attempt += 1;
+        }
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        // A documented error status whose body is not Z-API's error JSON
+        // (plain text, HTML, empty) would otherwise fail to decode into
+        // `InvalidResponsePayload`, which has no status. As an unexpected
+        // response it keeps its status and body.
+        let Ok(response) = result else { return Ok(()) };
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>() else {
+            return Ok(());
+        };
+        if crate::error::server_message(body).is_some() {
+            return Ok(());
+        }
+        Err(Error::UnexpectedResponse(rebuild(
+            response.status(),
+            response.version(),
+            response.headers().clone(),
+            reqwest::Body::from(body.clone()),
+            Some(body.clone()),
+        )))
+    }
+}
+
+/// The whole body of an answer, kept beside it for the `post` hook.
+#[derive(Clone)]
+struct BufferedBody(Bytes);
+
+/// Reads the whole answer, at most `max_response_bytes`, and rebuilds it: no
+/// URL (reqwest would print it), and any credential the server echoed back,
+/// in the body or a header, replaced by `<redacted>`.
+async fn read_bounded(
+    mut response: reqwest::Response,
+    context: &ClientContext,
+) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let version = response.version();
+    let limit = context.max_response_bytes;
+    let headers = scrub_headers(response.headers(), &context.credentials);
+    let too_large = |headers| {
+        let body =
+            reqwest::Body::wrap_stream(FailingBody(Some(ResponseTooLarge { status, limit })));
+        Ok(rebuild(status, version, headers, body, None))
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return too_large(headers);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return too_large(headers);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = scrub(body.freeze(), &context.credentials);
+    Ok(rebuild(
+        status,
+        version,
+        headers,
+        reqwest::Body::from(body.clone()),
+        Some(body),
+    ))
+}
+
+fn rebuild(
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    body: reqwest::Body,
+    buffered: Option<Bytes>,
+) -> reqwest::Response {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers;
+    if let Some(bytes) = buffered {
+        response.extensions_mut().insert(BufferedBody(bytes));
+    }
+    // Converted from http::Response, a reqwest::Response carries no URL.
+    reqwest::Response::from(response)
+}
+
+/// `bytes` with every echoed credential replaced; no copy when there is none.
+fn scrub(bytes: Bytes, credentials: &Credentials) -> Bytes {
+    if !credentials.echoes.iter().any(|e| contains(&bytes, e)) {
+        return bytes;
+    }
+    let mut out = bytes.to_vec();
+    for echo in &credentials.echoes {
+        out = replace_all(&out, echo, REDACTED.as_bytes());
+    }
+    Bytes::from(out)
+}
+
+fn scrub_headers(headers: &HeaderMap, credentials: &Credentials) -> HeaderMap {
+    let mut headers = headers.clone();
+    for value in headers.values_mut() {
+        if credentials
+            .echoes
+            .iter()
+            .any(|e| contains(value.as_bytes(), e))
+        {
+            let clean = scrub(Bytes::copy_from_slice(value.as_bytes()), credentials);
+            *value = HeaderValue::from_maybe_shared(clean)
+                .unwrap_or_else(|_| HeaderValue::from_static(REDACTED));
+        }
+    }
+    headers
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The answer's body is over the configured limit. Travels as the source of
+/// the reqwest body error that reading such an answer gives.
+#[derive(Debug)]
+pub(crate) struct ResponseTooLarge {
+    pub(crate) status: StatusCode,
+    pub(crate) limit: usize,
+}
+
+impl std::fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "response body over the {}-byte limit", self.limit)
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
+
+/// A body that fails at once with [`ResponseTooLarge`].
+struct FailingBody(Option<ResponseTooLarge>);
+
+impl futures_core::Stream for FailingBody {
+    type Item = Result<Bytes, ResponseTooLarge>;
+
+    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.0.take().map(Err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_all_replaces_every_occurrence() {
+        assert_eq!(
+            replace_all(b"xSECRETySECRET", b"SECRET", b"<r>"),
+            b"x<r>y<r>"
+        );
+        assert_eq!(replace_all(b"nothing", b"SECRET", b"<r>"), b"nothing");
+    }
+
+    #[test]
+    fn scrub_removes_raw_and_encoded_credentials() {
+        let credentials = Credentials::new("inst ance", "tok/en12", "client-token-1").unwrap();
+        let body = Bytes::from_static(
+            b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
+        );
+        let clean = scrub(body, &credentials);
+        let text = String::from_utf8(clean.to_vec()).unwrap();
+        for secret in [
+            "inst ance",
+            "inst%20ance",
+            "tok/en12",
+            "tok%2Fen12",
+            "client-token-1",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert_eq!(text.matches(REDACTED).count(), 5, "{text}");
+    }
+}

@@ -1,0 +1,223 @@
+//! The opt-in retry policy: which failures are retried, for which operations,
+//! and how long to wait.
+
+use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// Retries for failures that a later attempt can fix, with exponential
+/// backoff and full jitter, honouring `Retry-After`, bounded in attempts and
+/// total time. Off unless set with
+/// [`ClientBuilder::retry`](crate::ClientBuilder::retry).
+///
+/// What is retried depends on whether repeating the operation is harmless:
+///
+/// | failure | `get_account_email`, `verify_account_email`, `remove_account_email` | `set_account_email` |
+/// | --- | --- | --- |
+/// | connection refused / not established (nothing was sent) | retried | retried |
+/// | HTTP 429 (the request was refused, not processed) | retried | retried |
+/// | timeout, connection reset, HTTP 408, 502, 503, 504 | retried | **not retried** |
+///
+/// `set_account_email` is not repeated after a failure that may have reached
+/// Z-API: each call that does sends another verification email. Reading,
+/// verifying with the same code and removing leave the account as one call
+/// would, so they are retried. Other statuses (400, 401, 404, 500...) are
+/// never retried: the same request would fail the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, backoff from 200 ms doubling up to 5 s, 30 s in all.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Upper bound of the first wait; it doubles per retry up to `max_backoff`.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Largest wait between attempts, `Retry-After` included: a server asking
+    /// for longer gets its error back instead of a retry.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// No retry starts after this much time since the first attempt began,
+    /// waits included.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// How long to wait before attempt `attempt + 1`, or `None` to stop.
+    pub(crate) fn next_delay(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let delay = match retry_after {
+            Some(asked) if asked > self.max_backoff => return None,
+            Some(asked) => asked,
+            None => {
+                let ceiling = self
+                    .initial_backoff
+                    .saturating_mul(1u32 << (attempt - 1).min(16))
+                    .min(self.max_backoff);
+                ceiling.mul_f64(random_fraction())
+            }
+        };
+        (elapsed + delay < self.max_elapsed).then_some(delay)
+    }
+}
+
+/// A failure, as far as retrying is concerned.
+pub(crate) enum Failure {
+    /// No connection was established: the request never left.
+    NotConnected,
+    /// The request may have reached the server (timeout, reset mid-way).
+    MaybeProcessed,
+    Status(StatusCode),
+}
+
+impl Failure {
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Self {
+        if error.is_connect() {
+            Self::NotConnected
+        } else {
+            Self::MaybeProcessed
+        }
+    }
+
+    /// Whether another attempt may succeed, given whether repeating the
+    /// operation is harmless.
+    pub(crate) fn is_retryable(&self, idempotent: bool) -> bool {
+        match self {
+            Self::NotConnected => true,
+            Self::Status(StatusCode::TOO_MANY_REQUESTS) => true,
+            Self::MaybeProcessed => idempotent,
+            Self::Status(status) => idempotent && is_transient(*status),
+        }
+    }
+}
+
+/// Statuses that say "try again later" without saying the request was wrong.
+pub(crate) fn is_transient(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::REQUEST_TIMEOUT
+            | StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+/// Whether repeating an operation leaves the account as one call would.
+pub(crate) fn is_idempotent(method: &reqwest::Method, operation_id: &str) -> bool {
+    method == reqwest::Method::GET
+        || matches!(
+            operation_id,
+            "verify_account_email" | "remove_account_email"
+        )
+}
+
+/// `Retry-After` in delta-seconds; an HTTP-date is ignored (backoff applies).
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// In [0, 1): std's randomly keyed hasher is the only randomness needed.
+fn random_fraction() -> f64 {
+    (RandomState::new().hash_one(0u8) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_bounded() {
+        let policy = RetryPolicy::default()
+            .max_attempts(10)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(400))
+            .max_elapsed(Duration::from_secs(60));
+        let mut seen = std::collections::HashSet::new();
+        for attempt in 1..10 {
+            let ceiling = Duration::from_millis(100 * (1 << (attempt - 1).min(2)));
+            for _ in 0..50 {
+                let delay = policy.next_delay(attempt, Duration::ZERO, None).unwrap();
+                assert!(
+                    delay <= ceiling,
+                    "attempt {attempt}: {delay:?} > {ceiling:?}"
+                );
+                seen.insert(delay);
+            }
+        }
+        assert!(seen.len() > 100, "jitter varies the delay");
+        assert_eq!(
+            policy.next_delay(10, Duration::ZERO, None),
+            None,
+            "attempts bounded"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_bounds() {
+        let policy = RetryPolicy::default().max_backoff(Duration::from_secs(5));
+        let asked = Some(Duration::from_secs(2));
+        assert_eq!(policy.next_delay(1, Duration::ZERO, asked), asked);
+        assert_eq!(
+            policy.next_delay(1, Duration::ZERO, Some(Duration::from_secs(6))),
+            None
+        );
+        assert_eq!(
+            policy.next_delay(1, Duration::from_secs(29), asked),
+            None,
+            "total time bounded"
+        );
+    }
+
+    #[test]
+    fn set_account_email_is_retried_only_when_nothing_was_processed() {
+        let post = reqwest::Method::POST;
+        let set = is_idempotent(&post, "set_account_email");
+        assert!(!set);
+        assert!(Failure::NotConnected.is_retryable(set));
+        assert!(Failure::Status(StatusCode::TOO_MANY_REQUESTS).is_retryable(set));
+        assert!(!Failure::MaybeProcessed.is_retryable(set));
+        assert!(!Failure::Status(StatusCode::SERVICE_UNAVAILABLE).is_retryable(set));
+        let get = is_idempotent(&reqwest::Method::GET, "get_account_email");
+        assert!(Failure::MaybeProcessed.is_retryable(get));
+        assert!(Failure::Status(StatusCode::SERVICE_UNAVAILABLE).is_retryable(get));
+        assert!(!Failure::Status(StatusCode::INTERNAL_SERVER_ERROR).is_retryable(get));
+        assert!(!Failure::Status(StatusCode::BAD_REQUEST).is_retryable(get));
+    }
+}
