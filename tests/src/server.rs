@@ -99,6 +99,7 @@ pub struct TestServer {
 struct State {
     requests: Mutex<Vec<RecordedRequest>>,
     open_connections: AtomicUsize,
+    accepted_connections: AtomicUsize,
     body_bytes_written: AtomicUsize,
 }
 
@@ -117,6 +118,7 @@ impl TestServer {
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 shared.open_connections.fetch_add(1, Ordering::SeqCst);
+                shared.accepted_connections.fetch_add(1, Ordering::SeqCst);
                 let shared = shared.clone();
                 let respond = respond.clone();
                 tokio::spawn(async move {
@@ -159,6 +161,11 @@ impl TestServer {
     /// Connections the client has open to this server right now.
     pub fn open_connections(&self) -> usize {
         self.state.open_connections.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted since the server started.
+    pub fn accepted_connections(&self) -> usize {
+        self.state.accepted_connections.load(Ordering::SeqCst)
     }
 
     /// Body bytes of [`Reply::Chunked`] answers the client accepted so far.

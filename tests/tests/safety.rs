@@ -1,0 +1,826 @@
+//! Safe by construction: secrets never leak, hostile input never changes the
+//! request, every server answer becomes a typed result.
+
+use std::time::Duration;
+
+use serde_json::json;
+use zapi_client::{Client, Error, GeneratedError, RetryPolicy};
+use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
+
+const SECRETS: [&str; 3] = [INSTANCE, TOKEN, CLIENT_TOKEN];
+
+/// Every way an error can be printed holds none of the credentials.
+fn assert_no_secret(what: &str, printed: &[String]) {
+    for text in printed {
+        for secret in SECRETS {
+            assert!(
+                !text.contains(secret),
+                "{what}: a credential leaked in: {text}"
+            );
+        }
+    }
+}
+
+fn printed(error: &Error) -> Vec<String> {
+    vec![
+        format!("{error}"),
+        format!("{error:#}"),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ]
+}
+
+fn printed_generated(error: &GeneratedError) -> Vec<String> {
+    vec![
+        format!("{error}"),
+        format!("{error:#}"),
+        format!("{error:?}"),
+    ]
+}
+
+// ---------------------------------------------------------------- credentials
+
+#[tokio::test]
+async fn hostile_credentials_are_encoded_into_exactly_one_path_segment() {
+    // (value, its encoding) written out by hand: everything but ASCII letters,
+    // digits and - . _ ~ is percent-encoded, so no value adds a segment, a
+    // query or a fragment, and none is a dot segment.
+    let long = "x".repeat(10 * 1024);
+    let cases: Vec<(&str, &str)> = vec![
+        ("/", "%2F"),
+        ("?", "%3F"),
+        ("#", "%23"),
+        ("%", "%25"),
+        ("%2e%2e", "%252e%252e"),
+        ("%2F", "%252F"),
+        ("...", "..."),
+        ("a/../b", "a%2F..%2Fb"),
+        (" ", "%20"),
+        ("a b", "a%20b"),
+        ("\\", "%5C"),
+        ("ü", "%C3%BC"),
+        ("日本", "%E6%97%A5%E6%9C%AC"),
+        ("🦀", "%F0%9F%A6%80"),
+        (";x=1", "%3Bx%3D1"),
+        ("a+b", "a%2Bb"),
+        ("&", "%26"),
+        ("@:", "%40%3A"),
+        ("'\"", "%27%22"),
+        ("<>{}|^`", "%3C%3E%7B%7D%7C%5E%60"),
+        ("-._~", "-._~"),
+        ("ABCdef0123456789", "ABCdef0123456789"),
+        (&long, &long),
+    ];
+    assert!(cases.len() >= 20);
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": false}),
+    ))
+    .await;
+    for (instance, encoded_instance) in &cases {
+        for (token, encoded_token) in [(*instance, *encoded_instance), ("t", "t")] {
+            let client = Client::builder(*instance, token, CLIENT_TOKEN)
+                .base_url(server.base_url())
+                .build()
+                .unwrap_or_else(|e| panic!("{instance:?} is usable: {e}"));
+            client.get_account_email().send_checked().await.unwrap();
+            let request = server.requests().pop().unwrap();
+            assert_eq!(
+                request.target,
+                format!("/instances/{encoded_instance}/token/{encoded_token}/security/email"),
+                "instance {instance:?}, token {token:?}"
+            );
+        }
+    }
+    assert_eq!(server.request_count(), cases.len() * 2);
+}
+
+#[test]
+fn unusable_credentials_are_refused_without_echoing_them() {
+    let rejected = [
+        ("", "is empty"),
+        (".", "is '.' or '..', which would change the request path"),
+        ("..", "is '.' or '..', which would change the request path"),
+        ("a\0b", "contains a control character"),
+        ("a\nb", "contains a control character"),
+        ("a\rb", "contains a control character"),
+        ("\t", "contains a control character"),
+        ("a\u{7f}", "contains a control character"),
+        ("a\u{85}", "contains a control character"),
+    ];
+    for (value, reason) in rejected {
+        for (instance, token, which) in [
+            (value, TOKEN, "instance id"),
+            (INSTANCE, value, "instance token"),
+        ] {
+            let error = Client::builder(instance, token, CLIENT_TOKEN)
+                .build()
+                .unwrap_err();
+            assert_eq!(error.to_string(), format!("invalid {which}: {reason}"));
+            assert_no_secret("build error", &[format!("{error:?}")]);
+        }
+    }
+    for client_token in [
+        "",
+        "abc\r\nX-Injected: 1",
+        "abc\n",
+        "with space",
+        "ünicode",
+        "tab\t",
+    ] {
+        let error = Client::builder(INSTANCE, TOKEN, client_token)
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().starts_with("invalid Client-Token: "),
+            "{error}"
+        );
+        if !client_token.is_empty() {
+            assert!(!format!("{error} {error:?}").contains(client_token));
+        }
+    }
+}
+
+// --------------------------------------------------------------------- input
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
+    let client = client_for(&server);
+    let too_long = format!("{}@example.com", "a".repeat(250));
+    let emails = [
+        "",
+        "no-at-sign.example.com",
+        "@example.com",
+        "someone@",
+        "a@b",
+        "two words@example.com",
+        " someone@example.com",
+        "someone@example.com\n",
+        "some\tone@example.com",
+        "some\0one@example.com",
+        "a@@example.com",
+        &too_long,
+    ];
+    for email in emails {
+        let error = client
+            .set_account_email()
+            .body_map(|b| b.email(email))
+            .send_checked()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput { field, .. } if field == "email"),
+            "{email:?}: {error:?}"
+        );
+        assert!(error.to_string().ends_with("nothing was sent"), "{error}");
+    }
+    // No email at all.
+    let error = client.set_account_email().send_checked().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid email: is required; nothing was sent"
+    );
+
+    let codes = [
+        "",
+        " ",
+        "12 34",
+        "\t",
+        "123456\n",
+        &"9".repeat(65),
+        &"9".repeat(10 * 1024),
+    ];
+    for code in codes {
+        let error = client
+            .verify_account_email()
+            .body_map(|b| b.verification_code(code))
+            .send_checked()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput { field, .. } if field == "verification_code"),
+            "{code:?}: {error:?}"
+        );
+    }
+    assert_eq!(server.request_count(), 0, "nothing may be sent");
+}
+
+// ------------------------------------------------------------------- answers
+
+/// What a case expects of the error.
+struct Expect {
+    variant: &'static str,
+    status: Option<u16>,
+    message: Option<&'static str>,
+}
+
+fn variant(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidInput { .. } => "InvalidInput",
+        Error::Transport(_) => "Transport",
+        Error::Api { .. } => "Api",
+        Error::Unsuccessful { .. } => "Unsuccessful",
+        Error::Undecodable { .. } => "Undecodable",
+        Error::ResponseTooLarge { .. } => "ResponseTooLarge",
+        _ => "unknown",
+    }
+}
+
+fn http(status: u16, content_type: &str, body: &str) -> Reply {
+    Reply::text(status, content_type, body)
+}
+
+/// A server page that echoes the request path, as many frameworks' 404s do.
+fn echo_path(request: &RecordedRequest) -> Reply {
+    http(
+        404,
+        "text/html",
+        &format!("<pre>Cannot GET {}</pre>", request.target),
+    )
+}
+
+#[tokio::test]
+async fn every_server_answer_becomes_a_typed_result_without_secrets() {
+    type Respond = Box<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+    let fixed = |reply: Reply| -> Respond { Box::new(move |_| reply.clone()) };
+    let null_not_allowed = json!({"error": "null not allowed"});
+    let cases: Vec<(&str, Respond, Expect)> = vec![
+        (
+            "400 JSON",
+            fixed(Reply::json(400, &json!({"error": "email inválido"}))),
+            Expect {
+                variant: "Api",
+                status: Some(400),
+                message: Some("email inválido"),
+            },
+        ),
+        (
+            "400 plain text",
+            fixed(http(400, "text/plain", "Bad Request")),
+            Expect {
+                variant: "Api",
+                status: Some(400),
+                message: None,
+            },
+        ),
+        (
+            "401 null not allowed",
+            fixed(Reply::json(401, &null_not_allowed)),
+            Expect {
+                variant: "Api",
+                status: Some(401),
+                message: Some("null not allowed"),
+            },
+        ),
+        (
+            "403 null not allowed",
+            fixed(Reply::json(403, &null_not_allowed)),
+            Expect {
+                variant: "Api",
+                status: Some(403),
+                message: Some("null not allowed"),
+            },
+        ),
+        (
+            "404 echoing the path",
+            Box::new(echo_path),
+            Expect {
+                variant: "Api",
+                status: Some(404),
+                message: None,
+            },
+        ),
+        (
+            "405 empty",
+            fixed(http(405, "text/plain", "")),
+            Expect {
+                variant: "Api",
+                status: Some(405),
+                message: None,
+            },
+        ),
+        (
+            "415 with message",
+            fixed(Reply::json(
+                415,
+                &json!({"message": "Unsupported Media Type"}),
+            )),
+            Expect {
+                variant: "Api",
+                status: Some(415),
+                message: Some("Unsupported Media Type"),
+            },
+        ),
+        (
+            "429 Retry-After",
+            fixed(Reply::json(429, &json!({"error": "slow down"})).with_header("retry-after", "7")),
+            Expect {
+                variant: "Api",
+                status: Some(429),
+                message: Some("slow down"),
+            },
+        ),
+        (
+            "500 HTML echoing the Client-Token",
+            Box::new(|r: &RecordedRequest| {
+                let token = r.header("client-token").unwrap_or_default();
+                http(
+                    500,
+                    "text/html",
+                    &format!("<h1>Internal error</h1><p>token {token}</p>"),
+                )
+            }),
+            Expect {
+                variant: "Api",
+                status: Some(500),
+                message: None,
+            },
+        ),
+        (
+            "502",
+            fixed(http(502, "text/html", "<h1>Bad Gateway</h1>")),
+            Expect {
+                variant: "Api",
+                status: Some(502),
+                message: None,
+            },
+        ),
+        (
+            "503",
+            fixed(http(503, "text/plain", "")),
+            Expect {
+                variant: "Api",
+                status: Some(503),
+                message: None,
+            },
+        ),
+        (
+            "504",
+            fixed(http(504, "text/html", "timeout")),
+            Expect {
+                variant: "Api",
+                status: Some(504),
+                message: None,
+            },
+        ),
+        (
+            "200 success false",
+            fixed(Reply::json(
+                200,
+                &json!({"success": false, "hasEmail": false}),
+            )),
+            Expect {
+                variant: "Unsuccessful",
+                status: Some(200),
+                message: None,
+            },
+        ),
+        (
+            "200 not JSON",
+            fixed(http(200, "text/html", "<html>OK</html>")),
+            Expect {
+                variant: "Undecodable",
+                status: Some(200),
+                message: None,
+            },
+        ),
+        (
+            "200 truncated JSON",
+            fixed(http(200, "application/json", r#"{"success": true, "hasEm"#)),
+            Expect {
+                variant: "Undecodable",
+                status: Some(200),
+                message: None,
+            },
+        ),
+        (
+            "200 missing fields",
+            fixed(Reply::json(200, &json!({"email": "a@b.c"}))),
+            Expect {
+                variant: "Undecodable",
+                status: Some(200),
+                message: None,
+            },
+        ),
+        (
+            "200 empty",
+            fixed(http(200, "application/json", "")),
+            Expect {
+                variant: "Undecodable",
+                status: Some(200),
+                message: None,
+            },
+        ),
+        (
+            "201 undocumented success",
+            fixed(Reply::json(201, &json!({"success": true}))),
+            Expect {
+                variant: "Undecodable",
+                status: Some(201),
+                message: None,
+            },
+        ),
+        (
+            "reset mid-body",
+            fixed(Reply::Raw(
+                b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"success\": tr".to_vec(),
+            )),
+            Expect {
+                variant: "Transport",
+                status: None,
+                message: None,
+            },
+        ),
+        (
+            "closed before answering",
+            fixed(Reply::Raw(Vec::new())),
+            Expect {
+                variant: "Transport",
+                status: None,
+                message: None,
+            },
+        ),
+        (
+            "50 MiB declared",
+            fixed(Reply::Raw(
+                b"HTTP/1.1 200 OK\r\ncontent-length: 52428800\r\n\r\n{".to_vec(),
+            )),
+            Expect {
+                variant: "ResponseTooLarge",
+                status: Some(200),
+                message: None,
+            },
+        ),
+    ];
+    let mut messages = String::new();
+    for (name, respond, expect) in cases {
+        let server = TestServer::start(respond).await;
+        let client = client_for(&server);
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        assert_eq!(variant(&error), expect.variant, "{name}: {error:?}");
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            expect.status,
+            "{name}: {error:?}"
+        );
+        assert_eq!(error.server_message(), expect.message, "{name}: {error:?}");
+        assert_no_secret(name, &printed(&error));
+        messages.push_str(&format!("{name}: {error}\n"));
+        // The generated `send()` path prints nothing secret either.
+        if let Err(raw) = client.get_account_email().send().await {
+            assert_no_secret(name, &printed_generated(&raw));
+        }
+    }
+    // What a user reads for each answer; reviewed as a snapshot.
+    insta::assert_snapshot!(messages);
+}
+
+#[tokio::test]
+async fn error_details_are_kept_and_bounded() {
+    let server = TestServer::replying(
+        Reply::json(429, &json!({"error": "slow down"})).with_header("retry-after", "7"),
+    )
+    .await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    let Error::Api { retry_after, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*retry_after, Some(Duration::from_secs(7)));
+    assert!(error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "Z-API answered 429 Too Many Requests: slow down"
+    );
+
+    let page = format!("<html>{}</html>", "x".repeat(10_000));
+    let server = TestServer::replying(http(500, "text/html", &page)).await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    let Error::Api {
+        excerpt,
+        message: None,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert!(excerpt.starts_with("<html>xxx"), "{excerpt}");
+    assert!(
+        excerpt.len() < zapi_client::EXCERPT_BYTES + 40,
+        "bounded: {}",
+        excerpt.len()
+    );
+    assert!(excerpt.ends_with("(10013 bytes in all)"), "{excerpt}");
+    assert!(!error.is_retryable(), "500 is not retryable");
+
+    // An echoed path is shown redacted, not dropped.
+    let server = TestServer::start(echo_path).await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    let Error::Api { excerpt, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        excerpt,
+        "<pre>Cannot GET /instances/<redacted>/token/<redacted>/security/email</pre>"
+    );
+}
+
+#[tokio::test]
+async fn unknown_extra_fields_are_accepted() {
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": true, "email": "a@b.co", "verified": false, "new": {"x": 1}}),
+    ))
+    .await;
+    let answer = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap();
+    assert_eq!(answer.email.as_deref(), Some("a@b.co"));
+    assert_eq!(answer.verified, Some(false));
+}
+
+#[tokio::test]
+async fn a_huge_body_is_refused_and_reading_stops_at_the_limit() {
+    const FIFTY_MIB: usize = 50 * 1024 * 1024;
+    let server = TestServer::replying(Reply::Chunked {
+        status: 200,
+        total: FIFTY_MIB,
+    })
+    .await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                limit: zapi_client::DEFAULT_MAX_RESPONSE_BYTES,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // The client stopped reading: the server could not push the 50 MiB
+    // (socket buffers hold a few MiB at most).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let written = server.body_bytes_written();
+    assert!(
+        written < FIFTY_MIB / 2,
+        "the client read on: {written} bytes written"
+    );
+
+    // The limit is configurable.
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": false, "pad": "x".repeat(200)}),
+    ))
+    .await;
+    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .max_response_bytes(100)
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 100, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let server = TestServer::replying(Reply::Hang).await;
+    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_no_secret("timeout", &printed(&error));
+    assert_eq!(
+        zapi_client::DEFAULT_TIMEOUT,
+        Duration::from_secs(30),
+        "documented default"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connect_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(error.is_connect() && error.is_retryable(), "{error:?}");
+    assert!(error.to_string().starts_with("request failed: "), "{error}");
+    assert_no_secret("connection refused", &printed(&error));
+}
+
+// ------------------------------------------------------------------- retries
+
+fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {
+    Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+fn quick() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(50))
+}
+
+/// Answers `failures` times with `failure`, then with a success.
+async fn flaky(failures: usize, failure: Reply) -> TestServer {
+    let ok = Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": false, "message": "VERIFY_EMAIL"}),
+    );
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    TestServer::start(move |_| {
+        if count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < failures {
+            failure.clone()
+        } else {
+            ok.clone()
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn idempotent_operations_are_retried_on_transient_failures() {
+    let server = flaky(2, http(503, "text/plain", "busy")).await;
+    let answer = retrying_client(&server, quick())
+        .get_account_email()
+        .send_checked()
+        .await;
+    assert!(answer.is_ok(), "{answer:?}");
+    assert_eq!(server.request_count(), 3);
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.target == requests[0].target
+                && r.header("client-token") == Some(CLIENT_TOKEN))
+    );
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let server = flaky(usize::MAX, http(502, "text/plain", "")).await;
+    let error = retrying_client(&server, quick().max_attempts(4))
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(server.request_count(), 4);
+}
+
+#[tokio::test]
+async fn set_account_email_is_not_repeated_after_a_failure_that_may_have_reached_z_api() {
+    let server = flaky(1, http(503, "text/plain", "")).await;
+    let error = retrying_client(&server, quick())
+        .set_account_email()
+        .body_map(|b| b.email("someone@example.com"))
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        server.request_count(),
+        1,
+        "another attempt would send another verification email"
+    );
+}
+
+#[tokio::test]
+async fn rate_limited_requests_are_retried_after_retry_after_for_every_operation() {
+    let server = flaky(
+        1,
+        http(429, "text/plain", "").with_header("retry-after", "0"),
+    )
+    .await;
+    let answer = retrying_client(&server, quick())
+        .set_account_email()
+        .body_map(|b| b.email("someone@example.com"))
+        .send_checked()
+        .await;
+    assert!(answer.is_ok(), "{answer:?}");
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(
+        server.requests()[0].body,
+        server.requests()[1].body,
+        "same body resent"
+    );
+
+    // A Retry-After beyond the policy's longest wait is not waited for.
+    let server = flaky(
+        1,
+        http(429, "text/plain", "").with_header("retry-after", "3600"),
+    )
+    .await;
+    let error = retrying_client(&server, quick())
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn without_a_policy_nothing_is_retried() {
+    let server = flaky(1, http(503, "text/plain", "")).await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.request_count(), 1);
+}
+
+// ---------------------------------------------------------------------- load
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_requests_64_at_a_time_all_answered_nothing_leaked() {
+    const REQUESTS: usize = 10_000;
+    const CONCURRENCY: usize = 64;
+    let server = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": true, "email": "a@b.co", "verified": true}),
+    ))
+    .await;
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let tasks_before = metrics.num_alive_tasks();
+    let client = client_for(&server);
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..CONCURRENCY {
+        let client = client.clone();
+        workers.spawn(async move {
+            let mut errors = 0;
+            for _ in (worker..REQUESTS).step_by(CONCURRENCY) {
+                if client.get_account_email().send_checked().await.is_err() {
+                    errors += 1;
+                }
+            }
+            errors
+        });
+    }
+    let mut errors = 0;
+    while let Some(joined) = workers.join_next().await {
+        errors += joined.unwrap();
+    }
+    assert_eq!(errors, 0);
+    assert_eq!(server.request_count(), REQUESTS, "every request answered");
+    // Keep-alive: connections are reused, not opened per request.
+    let accepted = server.accepted_connections();
+    assert!(
+        accepted <= 2 * CONCURRENCY,
+        "{accepted} connections for {REQUESTS} requests"
+    );
+
+    // Dropping the client closes its pooled connections; their server tasks end.
+    drop(client);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while (server.open_connections() > 0 || metrics.num_alive_tasks() > tasks_before)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.open_connections(), 0, "connections leaked");
+    assert_eq!(metrics.num_alive_tasks(), tasks_before, "tasks leaked");
+}
