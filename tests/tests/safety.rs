@@ -646,6 +646,29 @@ async fn connection_refused_is_a_connect_error() {
     assert_no_secret("connection refused", &printed(&error));
 }
 
+#[tokio::test]
+async fn redirects_are_not_followed_so_client_token_stays_with_z_api() {
+    let elsewhere = TestServer::replying(Reply::json(
+        200,
+        &json!({"success": true, "hasEmail": false}),
+    ))
+    .await;
+    let location = format!("{}/collect", elsewhere.base_url());
+    let server =
+        TestServer::replying(http(307, "text/plain", "").with_header("location", &location)).await;
+    let error = client_for(&server)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307), "{error:?}");
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "nothing may reach the redirect target"
+    );
+}
+
 // ------------------------------------------------------------------- retries
 
 fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {

@@ -268,7 +268,8 @@ impl ClientBuilder {
     }
 
     /// Uses this reqwest client (shared pool, proxy, custom TLS). Its own
-    /// timeouts and User-Agent then apply instead of this builder's.
+    /// timeouts, User-Agent and redirect policy then apply instead of this
+    /// builder's; keep redirects off, or Client-Token follows them.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -282,6 +283,9 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .user_agent(USER_AGENT)
+                // reqwest would resend Client-Token to wherever a redirect
+                // points; Z-API does not redirect, so a 3xx is an error.
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
                 .build()

@@ -16,28 +16,38 @@
 //! ```no_run
 //! use zapi_client::Client;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder("YOUR_INSTANCE", "YOUR_TOKEN", "YOUR_CLIENT_TOKEN").build()?;
+//! # async fn run() -> Result<(), zapi_client::Error> {
+//! let client = Client::builder("YOUR_INSTANCE", "YOUR_TOKEN", "YOUR_CLIENT_TOKEN")
+//!     .build()
+//!     .expect("usable credentials");
 //!
 //! let answer = client
 //!     .set_account_email()
 //!     .body_map(|body| body.email("someone@example.com"))
-//!     .send()
+//!     .send_checked()
 //!     .await?;
-//! if answer.success && answer.message.as_deref() == Some("VERIFY_EMAIL") {
+//! if answer.message.as_deref() == Some("VERIFY_EMAIL") {
 //!     // Z-API emailed a code: pass it to `verify_account_email`.
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
+//! `send_checked()` returns the answer when Z-API reports success, or an
+//! [`Error`]: input refused before sending, transport, an error status,
+//! `"success": false`, an undecodable or oversized answer. `send()` is the
+//! generated call, untouched. Retries are opt-in: [`RetryPolicy`].
+//! Credentials never appear in any `Display` or `Debug`.
+//!
 //! # How this crate is made
 //!
 //! `openapi/zapi.yaml` in this crate's repository describes the API. `cargo
 //! xtask codegen` runs progenitor over it and writes [`types`], [`builder`] and
 //! the operations of [`Client`] into `src/generated.rs`, checked in and never
-//! edited by hand. `src/client.rs` is the small hand-written part: building a
-//! client and putting the credentials on each request.
+//! edited by hand. The hand-written part is small: `client.rs` builds a
+//! client, `hooks.rs` puts the credentials on each request and bounds and
+//! scrubs each answer, `error.rs` turns answers into [`Error`], `retry.rs` is
+//! the retry policy.
 
 mod client;
 mod error;
