@@ -20,6 +20,19 @@ pub fn client_for(server: &TestServer) -> zapi_client::Client {
         .expect("test credentials are valid")
 }
 
+/// A client whose base URL is a local port nobody listens on.
+pub fn client_for_closed_port() -> zapi_client::Client {
+    // Bind, take the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    zapi_client::Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .expect("test credentials are valid")
+}
+
 /// A request as text for a snapshot: request line, headers sorted by name,
 /// then the body (pretty JSON when it is JSON). Credentials, the port and the
 /// crate version become placeholders.

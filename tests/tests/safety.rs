@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 use zapi_client::{Client, Error, GeneratedError, RetryPolicy};
 use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
-use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, client_for_closed_port};
 
 const SECRETS: [&str; 3] = [INSTANCE, TOKEN, CLIENT_TOKEN];
 
@@ -631,19 +631,20 @@ async fn a_server_that_never_answers_times_out() {
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .build()
-        .unwrap();
+    let client = client_for_closed_port();
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(error.is_connect() && error.is_retryable(), "{error:?}");
     assert!(error.to_string().starts_with("request failed: "), "{error}");
     assert_no_secret("connection refused", &printed(&error));
+    let raw = client.get_account_email().send().await.unwrap_err();
+    assert!(
+        matches!(raw, GeneratedError::CommunicationError(_)),
+        "{raw:?}"
+    );
+    assert_no_secret(
+        "connection refused, generated send",
+        &printed_generated(&raw),
+    );
 }
 
 #[tokio::test]
