@@ -8,7 +8,7 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use crate::Client;
 use crate::client::{ClientContext, Credentials, REDACTED, base_path};
@@ -16,6 +16,7 @@ use crate::retry::{self, Failure};
 use progenitor_client::Error;
 
 const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -35,9 +36,25 @@ impl ClientHooks<ClientContext> for Client {
         };
         let path = format!("{base_path}{}{operation_path}", credentials.path_prefix);
         url.set_path(&path);
-        request
-            .headers_mut()
-            .insert(CLIENT_TOKEN, credentials.client_token.clone());
+        let post = request.method() == reqwest::Method::POST;
+        let headers = request.headers_mut();
+        headers.insert(CLIENT_TOKEN, credentials.client_token.clone());
+        // progenitor sends the spec's info.version as `api-version`; Z-API
+        // defines no such header, so the request carries only what the
+        // vendor's examples show.
+        headers.remove(API_VERSION);
+        // The vendor's examples send `Content-Type: application/json` on every
+        // POST, bodiless remove included, and Z-API answers 415 without it.
+        if post && !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        // Some front ends answer a POST without a length with 411; hyper
+        // sends none for a missing body.
+        if post && request.body().is_none() {
+            request
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
         Ok(())
     }
 
