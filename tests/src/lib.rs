@@ -2,6 +2,7 @@
 //! the spec's examples, and the public-surface rendering of generated code.
 
 pub mod server;
+pub mod simulator;
 pub mod spec;
 pub mod surface;
 
