@@ -1,6 +1,7 @@
 //! Helpers for the workspace's tests: a capturing HTTP server on 127.0.0.1,
 //! the spec's examples, and the public-surface rendering of generated code.
 
+pub mod operation;
 pub mod server;
 pub mod simulator;
 pub mod spec;

@@ -16,9 +16,9 @@
 //!   with `content-length: 0`.
 
 use serde_json::Value;
-use zapi_client::Client;
+use zapi_client_tests::operation::Op;
 use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
-use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, spec};
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
 
 /// Headers the client may send beyond those the vendor shows.
 const STANDARD_HEADERS: [&str; 4] = ["host", "content-length", "accept", "user-agent"];
@@ -26,13 +26,6 @@ const STANDARD_HEADERS: [&str; 4] = ["host", "content-length", "accept", "user-a
 fn har(name: &str) -> Value {
     let path = format!("{}/fixtures/har/{name}.json", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).expect("HAR fixture")).expect("HAR JSON")
-}
-
-async fn sent(path: &str, method: &str, call: impl AsyncFnOnce(Client)) -> RecordedRequest {
-    let server =
-        TestServer::replying(Reply::json(200, &spec::response_example(path, method))).await;
-    call(client_for(&server)).await;
-    server.single_request()
 }
 
 fn assert_conforms(har_name: &str, request: &RecordedRequest) {
@@ -81,48 +74,17 @@ fn assert_conforms(har_name: &str, request: &RecordedRequest) {
 }
 
 #[tokio::test]
-async fn set_account_email_matches_the_vendor_request() {
-    let request = sent("/security/email", "post", async |client| {
-        client
-            .set_account_email()
-            .body_map(|b| b.email("example@email.com"))
-            .send_checked()
+async fn every_operation_matches_the_vendor_request() {
+    for op in Op::ALL {
+        let server = TestServer::replying(Reply::json(200, &op.response_example())).await;
+        op.call(&client_for(&server))
             .await
-            .unwrap();
-    })
-    .await;
-    assert_conforms("set-account-email", &request);
-}
-
-#[tokio::test]
-async fn verify_account_email_matches_the_vendor_request() {
-    let request = sent("/security/verify-email", "post", async |client| {
-        client
-            .verify_account_email()
-            .body_map(|b| b.verification_code("123456"))
-            .send_checked()
-            .await
-            .unwrap();
-    })
-    .await;
-    assert_conforms("verify-account-email", &request);
-}
-
-#[tokio::test]
-async fn get_account_email_matches_the_vendor_request() {
-    let request = sent("/security/email", "get", async |client| {
-        client.get_account_email().send_checked().await.unwrap();
-    })
-    .await;
-    assert_conforms("get-account-email", &request);
-}
-
-#[tokio::test]
-async fn remove_account_email_matches_the_vendor_request() {
-    let request = sent("/security/email/remove", "post", async |client| {
-        client.remove_account_email().send_checked().await.unwrap();
-    })
-    .await;
-    assert_conforms("remove-account-email", &request);
-    assert_eq!(request.header("content-length"), Some("0"));
+            .expect("the example succeeds");
+        let request = server.single_request();
+        // tests/fixtures/har/<operation id with dashes>.json
+        assert_conforms(&op.id().replace('_', "-"), &request);
+        if op.request_example().is_none() && request.method == "POST" {
+            assert_eq!(request.header("content-length"), Some("0"), "{op:?}");
+        }
+    }
 }

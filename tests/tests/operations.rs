@@ -1,71 +1,11 @@
 //! Every operation end to end against a local server: what goes on the wire,
 //! how the documented answers decode, and how documented errors come back.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use zapi_client::{Client, Error, GeneratedError};
+use zapi_client_tests::operation::Op;
 use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
-use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, spec};
-
-/// One operation of the spec, called the way a user would.
-#[derive(Clone, Copy, Debug)]
-enum Op {
-    Set,
-    Verify,
-    Get,
-    Remove,
-}
-
-const ALL: [Op; 4] = [Op::Set, Op::Verify, Op::Get, Op::Remove];
-
-impl Op {
-    fn method_and_path(self) -> (&'static str, &'static str) {
-        match self {
-            Op::Set => ("POST", "/security/email"),
-            Op::Verify => ("POST", "/security/verify-email"),
-            Op::Get => ("GET", "/security/email"),
-            Op::Remove => ("POST", "/security/email/remove"),
-        }
-    }
-
-    fn response_example(self) -> Value {
-        let (method, path) = self.method_and_path();
-        spec::response_example(path, &method.to_lowercase())
-    }
-
-    /// Calls the operation with the spec's example input through
-    /// `send_checked`; the decoded answer as JSON.
-    async fn call(self, client: &Client) -> Result<Value, Error> {
-        fn json<T: serde::Serialize>(answer: Result<T, Error>) -> Result<Value, Error> {
-            answer.map(|v| serde_json::to_value(v).expect("serializes"))
-        }
-        match self {
-            Op::Set => json(
-                client
-                    .set_account_email()
-                    .body_map(|b| b.email("example@email.com"))
-                    .send_checked()
-                    .await,
-            ),
-            Op::Verify => json(
-                client
-                    .verify_account_email()
-                    .body_map(|b| b.verification_code("123456"))
-                    .send_checked()
-                    .await,
-            ),
-            Op::Get => json(client.get_account_email().send_checked().await),
-            Op::Remove => json(client.remove_account_email().send_checked().await),
-        }
-    }
-
-    fn expected_body(self) -> Option<Value> {
-        match self {
-            Op::Set => Some(json!({"email": "example@email.com"})),
-            Op::Verify => Some(json!({"verificationCode": "123456"})),
-            Op::Get | Op::Remove => None,
-        }
-    }
-}
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
 
 fn assert_wire(op: Op, request: &RecordedRequest) {
     let (method, path) = op.method_and_path();
@@ -81,7 +21,7 @@ fn assert_wire(op: Op, request: &RecordedRequest) {
         Some(zapi_client::USER_AGENT),
         "{op:?}"
     );
-    match op.expected_body() {
+    match op.request_example() {
         Some(body) => {
             assert_eq!(
                 request.header("content-type"),
@@ -96,7 +36,7 @@ fn assert_wire(op: Op, request: &RecordedRequest) {
 
 #[tokio::test]
 async fn every_operation_sends_the_documented_request_and_decodes_the_documented_answer() {
-    for op in ALL {
+    for op in Op::ALL {
         let example = op.response_example();
         let server = TestServer::replying(Reply::json(200, &example)).await;
         let answer = op.call(&client_for(&server)).await.expect("200 decodes");
@@ -107,7 +47,7 @@ async fn every_operation_sends_the_documented_request_and_decodes_the_documented
 
 #[tokio::test]
 async fn documented_error_statuses_carry_status_and_server_message() {
-    for op in ALL {
+    for op in Op::ALL {
         for status in [400u16, 405, 415] {
             let message = format!("refused with {status}");
             let server =
