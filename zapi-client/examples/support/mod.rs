@@ -1,0 +1,80 @@
+//! Shared by the examples: a client for the real Z-API when ZAPI_INSTANCE,
+//! ZAPI_TOKEN and ZAPI_CLIENT_TOKEN are set (ZAPI_BASE_URL overrides the base
+//! URL), or for an embedded local mock when none of them is.
+
+// Each example uses part of this module.
+#![allow(dead_code)]
+
+use zapi_client::Client;
+use zapi_client_tests::simulator::Simulator;
+
+const CREDENTIALS: [&str; 3] = ["ZAPI_INSTANCE", "ZAPI_TOKEN", "ZAPI_CLIENT_TOKEN"];
+
+/// Where the example's requests go.
+pub enum Target {
+    Zapi,
+    /// Kept alive for as long as the example runs.
+    Mock(Simulator),
+}
+
+/// The mock's instance id, token and Client-Token: not secrets.
+const MOCK_CREDENTIALS: [&str; 3] = ["mock-instance", "mock-token", "mock-client-token"];
+
+/// Builds the client from the environment; `Err` is a one-line reason.
+pub async fn client_from_env() -> Result<(Client, Target), String> {
+    let values: Vec<Option<String>> = CREDENTIALS
+        .iter()
+        .map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .collect();
+    let missing: Vec<&str> = CREDENTIALS
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    match missing.len() {
+        0 => {
+            let [instance, token, client_token] =
+                [0, 1, 2].map(|i| values[i].clone().unwrap_or_default());
+            let mut builder = Client::builder(instance, token, client_token);
+            if let Ok(base_url) = std::env::var("ZAPI_BASE_URL") {
+                builder = builder.base_url(base_url);
+            }
+            let client = builder.build().map_err(|e| e.to_string())?;
+            Ok((client, Target::Zapi))
+        }
+        3 => {
+            let [instance, token, client_token] = MOCK_CREDENTIALS;
+            let mock = Simulator::start(client_token).await;
+            println!(
+                "ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN are not set: using an embedded local mock at {} (nothing is sent to Z-API).",
+                mock.base_url()
+            );
+            let client = Client::builder(instance, token, client_token)
+                .base_url(mock.base_url())
+                .build()
+                .map_err(|e| e.to_string())?;
+            Ok((client, Target::Mock(mock)))
+        }
+        _ => Err(format!(
+            "set all of ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN, or none to use the embedded mock; missing: {}",
+            missing.join(", ")
+        )),
+    }
+}
+
+impl Target {
+    /// The code the mock "emailed"; the real one is in the account owner's inbox.
+    pub fn mock_inbox_code(&self) -> Option<String> {
+        match self {
+            Target::Mock(mock) => mock.inbox_code(MOCK_CREDENTIALS[0]),
+            Target::Zapi => None,
+        }
+    }
+}
+
+/// Prints `error: <reason>` on one line and exits 1.
+pub fn fail(reason: impl std::fmt::Display) -> ! {
+    eprintln!("error: {reason}");
+    std::process::exit(1)
+}
