@@ -8,9 +8,13 @@ use syn::{Attribute, Fields, ImplItem, Item, Visibility};
 /// The public surface of `source`, a generated module.
 pub fn render(source: &str) -> String {
     let mut file = syn::parse_file(source).expect("generated code parses");
-    let mut out = String::from("// Operations (from the docs of the generated Client methods)\n");
-    for line in operation_index(&file.items) {
-        out.push_str(&format!("// {line}\n"));
+    let mut out = String::new();
+    let index = operation_index(&file.items);
+    if !index.is_empty() {
+        out.push_str("// Operations (from the docs of the generated Client methods)\n");
+        for line in index {
+            out.push_str(&format!("// {line}\n"));
+        }
     }
     file.attrs.clear();
     file.items = public_items(std::mem::take(&mut file.items));

@@ -15,6 +15,21 @@ fn public_surface() {
     insta::assert_snapshot!(surface::render(&generated));
 }
 
+/// The Rust API of the httpmock helpers (feature `mock`) the spec produces,
+/// path matchers included.
+#[test]
+fn public_surface_mock() {
+    let root = xtask::codegen::workspace_root();
+    let generated = xtask::codegen::generate_mock(&root.join(xtask::codegen::SPEC_PATH))
+        .expect("the spec generates");
+    let mut surface = surface::render(&generated);
+    surface.push_str("\n// Path matchers\n");
+    for line in generated.lines().filter(|l| l.contains("path_matches(")) {
+        surface.push_str(&format!("// {}\n", line.trim()));
+    }
+    insta::assert_snapshot!(surface);
+}
+
 /// Each operation, sent with the spec's example input to a local server that
 /// answers the spec's 200 example: the request it received.
 #[tokio::test]

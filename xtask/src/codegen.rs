@@ -8,8 +8,10 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/zapi.yaml";
-/// The generated module, relative to the workspace root.
+/// The generated client module, relative to the workspace root.
 pub const OUTPUT_PATH: &str = "zapi-client/src/generated.rs";
+/// The generated httpmock helpers (zapi-client's `mock` feature).
+pub const MOCK_OUTPUT_PATH: &str = "zapi-client/src/generated_mock.rs";
 /// The command that regenerates [`OUTPUT_PATH`]; error messages name it.
 pub const COMMAND: &str = "cargo xtask codegen";
 
@@ -109,19 +111,73 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
     serde_norway::from_value(value).map_err(yaml_error)
 }
 
-/// Generates the formatted module text, header included, from the spec at `spec_path`.
+/// Generates the client module text, header included, from the spec at `spec_path`.
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
+    generate_with(spec_path, |generator| generator.generate_tokens(&spec))
+}
+
+/// Generates the httpmock helpers, header included, from the spec at `spec_path`.
+pub fn generate_mock(spec_path: &Path) -> Result<String, CodegenError> {
+    let spec = load_spec(spec_path)?;
+    let text = generate_with(spec_path, |generator| generator.httpmock(&spec, "crate"))?;
+    fix_mock_paths(&text).map_err(|cause| CodegenError::Generate {
+        path: spec_path.to_owned(),
+        cause,
+    })
+}
+
+fn generate_with(
+    spec_path: &Path,
+    generate: impl FnOnce(&mut Generator) -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<String, CodegenError> {
     let failed = |cause: String| CodegenError::Generate {
         path: spec_path.to_owned(),
         cause,
     };
     // progenitor panics (unimplemented!) on some constructs; report those as errors too.
-    let tokens = std::panic::catch_unwind(|| Generator::new(&settings()).generate_tokens(&spec))
-        .map_err(|panic| failed(panic_message(&*panic)))?
-        .map_err(|e| failed(e.to_string()))?;
+    let mut generator = Generator::new(&settings());
+    let tokens =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&mut generator)))
+            .map_err(|panic| failed(panic_message(&*panic)))?
+            .map_err(|e| failed(e.to_string()))?;
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| failed(e.to_string()))?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+/// The one post-processing step, on progenitor's httpmock output:
+///
+/// 1. Its path matchers are anchored at the spec path (`^/security/email$`),
+///    but the client sends `/instances/<id>/token/<token>/security/email`:
+///    the credentials are not spec paths (see openapi/zapi.yaml, `servers`).
+///    Each matcher gets that prefix, so the mocks match what the client sends.
+/// 2. Path parameter values go into those regexes unescaped and unencoded
+///    (`a+b` would not match a request for `a+b`). Each is percent-encoded as
+///    the client encodes it, then regex-escaped.
+///
+/// Fails when the output no longer has the expected shape, so a progenitor
+/// upgrade that changes it is noticed here instead of producing mocks that
+/// silently never match.
+pub fn fix_mock_paths(source: &str) -> Result<String, String> {
+    const MATCHER: &str = "regex::Regex::new(\"^/";
+    const PREFIXED: &str = "regex::Regex::new(\"^/instances/[^/]+/token/[^/]+/";
+    const PARAM_MATCHER: &str = "regex::Regex::new(&format!(\"^/";
+    const PARAM_PREFIXED: &str = "regex::Regex::new(&format!(\"^/instances/[^/]+/token/[^/]+/";
+    const VALUE: &str = ", value.to_string())";
+    const ENCODED_VALUE: &str =
+        ", ::regex::escape(&::progenitor_client::encode_path(&value.to_string())))";
+    let matchers = source.matches(MATCHER).count();
+    if matchers == 0 && source.contains("path_matches") {
+        return Err("httpmock output changed shape: no path matcher to fix".to_owned());
+    }
+    let params = source.matches(PARAM_MATCHER).count();
+    if source.matches(VALUE).count() < params {
+        return Err("httpmock output changed shape: path parameter values not found".to_owned());
+    }
+    Ok(source
+        .replace(MATCHER, PREFIXED)
+        .replace(PARAM_MATCHER, PARAM_PREFIXED)
+        .replace(VALUE, ENCODED_VALUE))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -150,26 +206,40 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// Generates from `root/openapi/zapi.yaml` and writes `root/zapi-client/src/generated.rs`,
-/// or with `check` only compares. Nothing is written when generation fails.
+/// Generates from `root/openapi/zapi.yaml` and writes the client and mock
+/// modules into `root/zapi-client/src/`, or with `check` only compares.
+/// Nothing is written when generation fails.
 pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
     let started = Instant::now();
     let spec_path = root.join(SPEC_PATH);
-    let output_path = root.join(OUTPUT_PATH);
-    let generated = generate(&spec_path)?;
-    let current = std::fs::read_to_string(&output_path).unwrap_or_default();
-    let outcome = if current == generated {
-        Outcome::UpToDate
-    } else if check {
-        Outcome::Stale {
-            diff: unified_diff(&current, &generated),
+    let outputs = [
+        (OUTPUT_PATH, generate(&spec_path)?),
+        (MOCK_OUTPUT_PATH, generate_mock(&spec_path)?),
+    ];
+    let mut diff = String::new();
+    let mut written = false;
+    for (relative, generated) in outputs {
+        let output_path = root.join(relative);
+        let current = std::fs::read_to_string(&output_path).unwrap_or_default();
+        if current == generated {
+            continue;
         }
-    } else {
-        std::fs::write(&output_path, &generated).map_err(|e| CodegenError::Write {
-            path: output_path.clone(),
-            cause: e.to_string(),
-        })?;
+        if check {
+            diff.push_str(&unified_diff(relative, &current, &generated));
+        } else {
+            std::fs::write(&output_path, &generated).map_err(|e| CodegenError::Write {
+                path: output_path.clone(),
+                cause: e.to_string(),
+            })?;
+            written = true;
+        }
+    }
+    let outcome = if !diff.is_empty() {
+        Outcome::Stale { diff }
+    } else if written {
         Outcome::Written
+    } else {
+        Outcome::UpToDate
     };
     Ok(Report {
         outcome,
@@ -177,14 +247,14 @@ pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
     })
 }
 
-/// A unified diff from the checked-in file to what the spec produces.
-pub fn unified_diff(checked_in: &str, generated: &str) -> String {
+/// A unified diff from the checked-in `path` to what the spec produces.
+pub fn unified_diff(path: &str, checked_in: &str, generated: &str) -> String {
     similar::TextDiff::from_lines(checked_in, generated)
         .unified_diff()
         .context_radius(3)
         .header(
-            &format!("{OUTPUT_PATH} (checked in)"),
-            &format!("{OUTPUT_PATH} (generated from {SPEC_PATH})"),
+            &format!("{path} (checked in)"),
+            &format!("{path} (generated from {SPEC_PATH})"),
         )
         .to_string()
 }

@@ -8,7 +8,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  codegen          generate zapi-client/src/generated.rs from openapi/zapi.yaml
+  codegen          generate zapi-client/src/generated.rs (client) and
+                   generated_mock.rs (httpmock helpers) from openapi/zapi.yaml
   codegen --check  write nothing; fail with a diff if the checked-in code is stale
   help             print this help
 ";
@@ -45,16 +46,18 @@ fn codegen_command(check: bool) -> ExitCode {
     match report.outcome {
         Outcome::UpToDate => {
             println!(
-                "{} is up to date with {} ({ms} ms)",
+                "{} and {} are up to date with {} ({ms} ms)",
                 codegen::OUTPUT_PATH,
+                codegen::MOCK_OUTPUT_PATH,
                 codegen::SPEC_PATH
             );
             ExitCode::SUCCESS
         }
         Outcome::Written => {
             println!(
-                "wrote {} from {} ({ms} ms)",
+                "wrote {} and {} from {} ({ms} ms)",
                 codegen::OUTPUT_PATH,
+                codegen::MOCK_OUTPUT_PATH,
                 codegen::SPEC_PATH
             );
             ExitCode::SUCCESS
@@ -62,8 +65,7 @@ fn codegen_command(check: bool) -> ExitCode {
         Outcome::Stale { diff } => {
             print!("{diff}");
             eprintln!(
-                "xtask codegen --check: {} is stale; run `{}` and commit the result ({ms} ms)",
-                codegen::OUTPUT_PATH,
+                "xtask codegen --check: generated code is stale; run `{}` and commit the result ({ms} ms)",
                 codegen::COMMAND
             );
             ExitCode::FAILURE

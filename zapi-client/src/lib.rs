@@ -56,6 +56,51 @@ mod generated;
 mod hooks;
 mod retry;
 
+/// Typed [httpmock](https://docs.rs/httpmock) helpers for your own tests,
+/// generated from the same spec as the client (feature `mock`).
+///
+/// [`MockServerExt`](mock::MockServerExt) adds one method per operation to
+/// httpmock's `MockServer`; its `when` and `then` take the operation's typed
+/// request and answers. The matchers accept any instance id and token: use
+/// `when.into_inner()` for anything the typed methods do not cover.
+///
+/// ```
+/// use zapi_client::mock::MockServerExt;
+/// use zapi_client::mock::httpmock::MockServer;
+/// use zapi_client::{Client, types};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = MockServer::start_async().await;
+/// let mock = server.set_account_email(|when, then| {
+///     let body = types::SetAccountEmailRequest::builder().email("someone@example.com");
+///     when.body(&body.try_into().unwrap());
+///     then.ok(&types::SetAccountEmailResponse {
+///         success: true,
+///         message: Some("VERIFY_EMAIL".into()),
+///     });
+/// });
+///
+/// let client = Client::builder("instance", "token", "client-token")
+///     .base_url(server.base_url())
+///     .build()
+///     .unwrap();
+/// let answer = client
+///     .set_account_email()
+///     .body_map(|body| body.email("someone@example.com"))
+///     .send_checked()
+///     .await
+///     .unwrap();
+/// assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+/// mock.assert_async().await;
+/// # }
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use httpmock;
+    include!("generated_mock.rs");
+}
+
 pub use client::{
     BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, USER_AGENT,
