@@ -30,9 +30,9 @@ async fn main() {
         .unwrap_or_else(|e| fail(e));
     match answer.message.as_deref() {
         Some("VERIFY_EMAIL") => println!(
-            "Done: Z-API emailed a verification code to {email}; finish with verify_account_email."
+            "Done: a verification code was emailed to {email} (VERIFY_EMAIL); finish with verify_account_email."
         ),
-        Some(message) => println!("Done: Z-API says {message}."),
+        Some(message) => println!("Done: the server says {message}."),
         None => println!("Done."),
     }
 }
