@@ -107,6 +107,9 @@ async fn method_content_type_and_body_are_enforced() {
             simulator.base_url()
         )
     };
+    // zapi-client turns on reqwest's rustls-no-provider: a plain reqwest
+    // client then needs a process-wide crypto provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let cases = [
         (

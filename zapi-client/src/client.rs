@@ -66,6 +66,9 @@ pub enum BuildError {
     InvalidBaseUrl { reason: String },
     /// reqwest could not build its HTTP client (e.g. the TLS backend failed to start).
     HttpClient(reqwest::Error),
+    /// The TLS setup failed: a root certificate is not valid DER, or the
+    /// platform's certificate verifier could not start.
+    Tls { reason: String },
 }
 
 impl fmt::Display for BuildError {
@@ -76,6 +79,7 @@ impl fmt::Display for BuildError {
             }
             Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
             Self::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
+            Self::Tls { reason } => write!(f, "cannot set up TLS: {reason}"),
         }
     }
 }
@@ -195,6 +199,7 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
+            extra_roots: Vec::new(),
             http_client: None,
         }
     }
@@ -212,6 +217,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
+    extra_roots: Vec<Vec<u8>>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -226,6 +232,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
+            .field("extra_roots", &self.extra_roots.len())
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .finish()
     }
@@ -267,6 +274,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts this root certificate (DER), beside the platform's: a
+    /// corporate TLS proxy, a local test server.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
     /// Uses this reqwest client (shared pool, proxy, custom TLS). Its own
     /// timeouts, User-Agent and redirect policy then apply instead of this
     /// builder's; keep redirects off, or Client-Token follows them.
@@ -281,15 +295,18 @@ impl ClientBuilder {
         let base_url = normalize_base_url(&self.base_url)?;
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .user_agent(USER_AGENT)
-                // reqwest would resend Client-Token to wherever a redirect
-                // points; Z-API does not redirect, so a 3xx is an error.
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(BuildError::HttpClient)?,
+            None => tls::configure(
+                reqwest::Client::builder()
+                    .user_agent(USER_AGENT)
+                    // reqwest would resend Client-Token to wherever a redirect
+                    // points; Z-API does not redirect, so a 3xx is an error.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout),
+                &self.extra_roots,
+            )?
+            .build()
+            .map_err(BuildError::HttpClient)?,
         };
         let context = ClientContext {
             credentials,
@@ -297,6 +314,88 @@ impl ClientBuilder {
             retry: self.retry,
         };
         Ok(Client::new_with_client(&base_url, http, context))
+    }
+}
+
+/// HTTPS setup per TLS feature: `rustls-ring` (default) hands reqwest a rustls
+/// configuration on the ring provider with the platform's verifier;
+/// `rustls-aws-lc` and `native-tls` use reqwest's own setup.
+mod tls {
+    use super::BuildError;
+
+    #[cfg(all(
+        feature = "rustls-ring",
+        not(any(feature = "rustls-aws-lc", feature = "native-tls"))
+    ))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        extra_roots: &[Vec<u8>],
+    ) -> Result<reqwest::ClientBuilder, BuildError> {
+        use std::sync::Arc;
+
+        use rustls::pki_types::CertificateDer;
+        use rustls_platform_verifier::Verifier;
+
+        let failed = |e: &dyn std::fmt::Display| BuildError::Tls {
+            reason: e.to_string(),
+        };
+        // Passed explicitly rather than installed process-wide, so an
+        // application's own rustls default stays its own.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = if extra_roots.is_empty() {
+            Verifier::new(provider.clone())
+        } else {
+            let roots = extra_roots
+                .iter()
+                .map(|der| CertificateDer::from(der.clone()));
+            Verifier::new_with_extra_roots(roots, provider.clone())
+        }
+        .map_err(|e| failed(&e))?;
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| failed(&e))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        // reqwest is built without HTTP/2 here.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(builder.tls_backend_preconfigured(config))
+    }
+
+    #[cfg(any(feature = "rustls-aws-lc", feature = "native-tls"))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        extra_roots: &[Vec<u8>],
+    ) -> Result<reqwest::ClientBuilder, BuildError> {
+        #[cfg(feature = "native-tls")]
+        let builder = builder.tls_backend_native();
+        let roots = extra_roots
+            .iter()
+            .map(|der| reqwest::Certificate::from_der(der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| BuildError::Tls {
+                reason: e.to_string(),
+            })?;
+        Ok(builder.tls_certs_merge(roots))
+    }
+
+    #[cfg(not(any(
+        feature = "rustls-ring",
+        feature = "rustls-aws-lc",
+        feature = "native-tls"
+    )))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        extra_roots: &[Vec<u8>],
+    ) -> Result<reqwest::ClientBuilder, BuildError> {
+        if extra_roots.is_empty() {
+            Ok(builder)
+        } else {
+            Err(BuildError::Tls {
+                reason: "no TLS feature is enabled (rustls-ring, rustls-aws-lc or native-tls)"
+                    .to_owned(),
+            })
+        }
     }
 }
 
