@@ -1,4 +1,5 @@
 //! Maintainer tasks for the zapi-client workspace, as a library so tests can
 //! call them as ordinary code (`cargo xtask` is the command-line front end).
 
+pub mod bench;
 pub mod codegen;

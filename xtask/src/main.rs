@@ -11,6 +11,8 @@ Commands:
   codegen          generate zapi-client/src/generated.rs (client) and
                    generated_mock.rs (httpmock helpers) from openapi/zapi.yaml
   codegen --check  write nothing; fail with a diff if the checked-in code is stale
+  bench            measure zapi-client against hand-written reqwest, side by side
+                   (add --quick for a short trial run); ends with RATIO lines
   help             print this help
 ";
 
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen_command(false),
         ["codegen", "--check"] => codegen_command(true),
+        ["bench"] => bench_command(false),
+        ["bench", "--quick"] => bench_command(true),
         _ => {
             eprint!("xtask: unknown arguments: {}\n\n{HELP}", args.join(" "));
             ExitCode::from(2)
@@ -68,6 +72,57 @@ fn codegen_command(check: bool) -> ExitCode {
                 "xtask codegen --check: generated code is stale; run `{}` and commit the result ({ms} ms)",
                 codegen::COMMAND
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench_command(quick: bool) -> ExitCode {
+    use xtask::bench;
+    let root = codegen::workspace_root();
+    let result = (|| -> Result<(), String> {
+        eprintln!("codegen wall time (warm)...");
+        let (write, check) = bench::codegen_times(&root)?;
+        eprintln!("client benchmark (release build, then in-process runs)...");
+        let (mut figures, report) = bench::client_bench(&root, quick)?;
+        eprintln!("consumer builds (cold, fresh target dirs; minutes)...");
+        figures.push(bench::consumer_build(&root, if quick { 1 } else { 2 })?);
+
+        println!("{report}");
+        println!(
+            "codegen: `cargo xtask codegen` {:.0} ms, `--check` {:.0} ms (median of 5, warm)",
+            write.as_secs_f64() * 1e3,
+            check.as_secs_f64() * 1e3
+        );
+        println!();
+        println!("| figure | ratio (zapi-client / baseline) | target |");
+        println!("| --- | --- | --- |");
+        for figure in &figures {
+            let target = match figure.name {
+                "per_request" => "<= 1.02",
+                "throughput" => ">= 0.97",
+                "consumer_build" => "<= 0.75",
+                _ => "none yet",
+            };
+            println!("| {} | {:.3} | {target} |", figure.name, figure.ratio);
+            if !figure.detail.is_empty() {
+                println!("  {}", figure.detail);
+            }
+        }
+        println!();
+        for name in ["per_request", "throughput", "consumer_build", "allocations"] {
+            let figure = figures
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or(format!("no {name} figure"))?;
+            println!("RATIO {name} {:.3}", figure.ratio);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask bench: {error}");
             ExitCode::FAILURE
         }
     }

@@ -34,7 +34,12 @@ impl ClientHooks<ClientContext> for Client {
                 "the request URL does not start with the client's base URL".to_owned(),
             ));
         };
-        let path = format!("{base_path}{}{operation_path}", credentials.path_prefix);
+        let mut path = String::with_capacity(
+            base_path.len() + credentials.path_prefix.len() + operation_path.len(),
+        );
+        path.push_str(base_path);
+        path.push_str(&credentials.path_prefix);
+        path.push_str(operation_path);
         url.set_path(&path);
         let post = request.method() == reqwest::Method::POST;
         let headers = request.headers_mut();
@@ -145,7 +150,8 @@ async fn read_bounded(
     let status = response.status();
     let version = response.version();
     let limit = context.max_response_bytes;
-    let headers = scrub_headers(response.headers(), &context.credentials);
+    let mut headers = std::mem::take(response.headers_mut());
+    scrub_headers(&mut headers, &context.credentials);
     let too_large = |headers| {
         let body =
             reqwest::Body::wrap_stream(FailingBody(Some(ResponseTooLarge { status, limit })));
@@ -154,20 +160,39 @@ async fn read_bounded(
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return too_large(headers);
     }
-    let mut body = BytesMut::new();
+    // Most answers arrive in one chunk: keep it as is, copy only when more come.
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    let mut read = 0;
     while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
+        read += chunk.len();
+        if read > limit {
             return too_large(headers);
         }
-        body.extend_from_slice(&chunk);
+        match &first {
+            None => first = Some(chunk),
+            Some(head) => {
+                if rest.is_empty() {
+                    rest.extend_from_slice(head);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
     }
-    let body = scrub(body.freeze(), &context.credentials);
+    let body = if rest.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        rest.freeze()
+    };
+    let body = scrub(body, &context.credentials);
+    // Only the post hook reads the buffered body, and only of error answers.
+    let buffered = (!status.is_success()).then(|| body.clone());
     Ok(rebuild(
         status,
         version,
         headers,
-        reqwest::Body::from(body.clone()),
-        Some(body),
+        reqwest::Body::from(body),
+        buffered,
     ))
 }
 
@@ -201,8 +226,7 @@ fn scrub(bytes: Bytes, credentials: &Credentials) -> Bytes {
     Bytes::from(out)
 }
 
-fn scrub_headers(headers: &HeaderMap, credentials: &Credentials) -> HeaderMap {
-    let mut headers = headers.clone();
+fn scrub_headers(headers: &mut HeaderMap, credentials: &Credentials) {
     for value in headers.values_mut() {
         if credentials
             .echoes
@@ -214,7 +238,6 @@ fn scrub_headers(headers: &HeaderMap, credentials: &Credentials) -> HeaderMap {
                 .unwrap_or_else(|_| HeaderValue::from_static(REDACTED));
         }
     }
-    headers
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

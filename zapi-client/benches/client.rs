@@ -1,0 +1,352 @@
+//! zapi-client against the same request written by hand with reqwest, side by
+//! side in one process: per-request latency, throughput and allocations.
+//! Run through `cargo xtask bench`, which also measures build times; prints
+//! `RATIO <name> <x>` lines for it.
+//!
+//! Both clients talk to one keep-alive HTTP/1.1 server on 127.0.0.1, run on
+//! its own thread and runtime so its work and allocations are not counted.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const EMAIL: &str = "someone@example.com";
+const ANSWER: &str = r#"{"success":true,"message":"VERIFY_EMAIL"}"#;
+const INSTANCE: &str = "3C0FFEE1A2B3C4D5E6F7";
+const TOKEN: &str = "F00DBABE0123456789ABCDEF";
+const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
+
+// ------------------------------------------------------------- allocations
+
+/// Counts allocations made on threads that opted in (the client's thread).
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+thread_local!(static COUNTING: Cell<bool> = const { Cell::new(false) });
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.try_with(Cell::get).unwrap_or(false) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.try_with(Cell::get).unwrap_or(false) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+// ------------------------------------------------------------------ server
+
+/// Starts the server on its own thread; returns its base URL.
+fn start_server() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            while let Ok((stream, _)) = listener.accept().await {
+                stream.set_nodelay(true).unwrap();
+                tokio::spawn(serve(stream));
+            }
+        });
+    });
+    format!("http://127.0.0.1:{}", rx.recv().unwrap())
+}
+
+async fn serve(mut stream: tokio::net::TcpStream) {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{ANSWER}",
+        ANSWER.len()
+    );
+    let mut buffer = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        // One request: head, then Content-Length bytes of body.
+        let request_len = loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut request = httparse::Request::new(&mut headers);
+            if let Ok(httparse::Status::Complete(head)) = request.parse(&buffer) {
+                let body = request
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if buffer.len() >= head + body {
+                    break head + body;
+                }
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        buffer.drain(..request_len);
+        if stream.write_all(answer.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+// ----------------------------------------------------------------- clients
+
+/// The two clients, built with identical reqwest settings.
+struct Clients {
+    zapi: zapi_client::Client,
+    hand: reqwest::Client,
+    hand_url: String,
+}
+
+fn clients(base_url: &str) -> Clients {
+    let zapi = zapi_client::Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+        .base_url(base_url)
+        .build()
+        .unwrap();
+    // What zapi-client's builder sets.
+    let hand = reqwest::Client::builder()
+        .user_agent(zapi_client::USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(zapi_client::DEFAULT_TIMEOUT)
+        .connect_timeout(zapi_client::DEFAULT_CONNECT_TIMEOUT)
+        .tls_backend_preconfigured(
+            rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth(),
+        )
+        .build()
+        .unwrap();
+    Clients {
+        zapi,
+        hand,
+        hand_url: format!("{base_url}/instances/{INSTANCE}/token/{TOKEN}/security/email"),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Answer {
+    success: bool,
+    #[allow(dead_code)]
+    message: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    email: &'a str,
+}
+
+impl Clients {
+    async fn zapi_call(&self) {
+        let answer = self
+            .zapi
+            .set_account_email()
+            .body_map(|b| b.email(EMAIL))
+            .send_checked()
+            .await
+            .expect("zapi-client call");
+        assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+    }
+
+    /// The same request by hand: URL with credentials, Client-Token, JSON body,
+    /// the answer decoded and its success checked.
+    async fn hand_call(&self) {
+        let answer: Answer = self
+            .hand
+            .post(&self.hand_url)
+            .header("client-token", CLIENT_TOKEN)
+            .header("accept", "application/json")
+            .json(&Body { email: EMAIL })
+            .send()
+            .await
+            .expect("hand-written call")
+            .error_for_status()
+            .expect("200")
+            .json()
+            .await
+            .expect("JSON answer");
+        assert!(answer.success);
+    }
+}
+
+// ------------------------------------------------------------- measurements
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+/// Sequential requests, interleaved in rounds: median latency of each client.
+async fn per_request(clients: &Clients, rounds: usize, per_round: usize) -> (Duration, Duration) {
+    let (mut zapi, mut hand) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // Alternate which client goes first, so neither always follows the other.
+        for zapi_turn in [round % 2 == 0, round % 2 == 1] {
+            for _ in 0..per_round {
+                let started = Instant::now();
+                if zapi_turn {
+                    clients.zapi_call().await;
+                    zapi.push(started.elapsed());
+                } else {
+                    clients.hand_call().await;
+                    hand.push(started.elapsed());
+                }
+            }
+        }
+    }
+    (median(zapi), median(hand))
+}
+
+/// `total` requests from 64 tasks; requests per second.
+async fn throughput(clients: &std::sync::Arc<Clients>, zapi: bool, total: usize) -> f64 {
+    const TASKS: usize = 64;
+    let started = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for task in 0..TASKS {
+        let clients = clients.clone();
+        set.spawn(async move {
+            for _ in (task..total).step_by(TASKS) {
+                if zapi {
+                    clients.zapi_call().await;
+                } else {
+                    clients.hand_call().await;
+                }
+            }
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        joined.expect("no request may fail");
+    }
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Allocations per request on the client's thread.
+async fn allocations(clients: &Clients, zapi: bool, requests: u64) -> f64 {
+    // Warm the connection first; count only steady-state requests.
+    if zapi {
+        clients.zapi_call().await
+    } else {
+        clients.hand_call().await
+    }
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.with(|c| c.set(true));
+    for _ in 0..requests {
+        if zapi {
+            clients.zapi_call().await
+        } else {
+            clients.hand_call().await
+        }
+    }
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.load(Ordering::SeqCst) as f64 / requests as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // `--only zapi|hand`: 3,000 sequential requests of one client and nothing
+    // else, to profile it (valgrind --tool=callgrind counts instructions).
+    if let Some(only) = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+    {
+        let base_url = start_server();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let clients = clients(&base_url);
+        runtime.block_on(async {
+            for _ in 0..3_000 {
+                if only == "zapi" {
+                    clients.zapi_call().await
+                } else {
+                    clients.hand_call().await
+                }
+            }
+        });
+        return;
+    }
+    // `--quick`: a smaller run, to try the bench out.
+    let quick = args.iter().any(|a| a == "--quick");
+    let (rounds, per_round, total) = if quick {
+        (4, 250, 4_000)
+    } else {
+        (20, 1_000, 20_000)
+    };
+    let base_url = start_server();
+
+    // Sequential work on one thread (and allocation counting) ...
+    let current = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let clients = clients(&base_url);
+    let (zapi_median, hand_median, zapi_allocs, hand_allocs) = current.block_on(async {
+        for _ in 0..200 {
+            clients.zapi_call().await;
+            clients.hand_call().await;
+        }
+        let (z, h) = per_request(&clients, rounds, per_round).await;
+        let za = allocations(&clients, true, 1_000).await;
+        let ha = allocations(&clients, false, 1_000).await;
+        (z, h, za, ha)
+    });
+    drop(clients);
+
+    // ... concurrent work on two.
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let clients = std::sync::Arc::new(self::clients(&base_url));
+    let (zapi_rps, hand_rps) = multi.block_on(async {
+        throughput(&clients, true, 2_000).await;
+        throughput(&clients, false, 2_000).await;
+        // Four rounds of a quarter each, alternating which client goes first.
+        let (mut z, mut h) = (0.0, 0.0);
+        for round in 0..4 {
+            for zapi_turn in [round % 2 == 0, round % 2 == 1] {
+                let rps = throughput(&clients, zapi_turn, total / 4).await;
+                if zapi_turn { z += rps } else { h += rps }
+            }
+        }
+        (z / 4.0, h / 4.0)
+    });
+
+    let requests = rounds * per_round;
+    println!("per_request: {requests} sequential requests each, interleaved in {rounds} rounds");
+    println!("  zapi-client median {zapi_median:?}, hand-written reqwest median {hand_median:?}");
+    println!("throughput: {total} requests each from 64 tasks, 4 rounds interleaved");
+    println!("  zapi-client {zapi_rps:.0} req/s, hand-written reqwest {hand_rps:.0} req/s");
+    println!(
+        "allocations per request: zapi-client {zapi_allocs:.1}, hand-written reqwest {hand_allocs:.1}"
+    );
+    println!(
+        "RATIO per_request {:.3}",
+        zapi_median.as_secs_f64() / hand_median.as_secs_f64()
+    );
+    println!("RATIO throughput {:.3}", zapi_rps / hand_rps);
+    println!("RATIO allocations {:.3}", zapi_allocs / hand_allocs);
+}
