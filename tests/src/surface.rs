@@ -73,9 +73,14 @@ fn is_pub(vis: &Visibility) -> bool {
     matches!(vis, Visibility::Public(_))
 }
 
-/// Keeps derives and serde attributes; drops docs, lint allowances and the rest.
+/// Keeps derives (conditional ones too) and serde attributes; drops docs,
+/// lint allowances and the rest.
 fn api_attrs(attrs: &mut Vec<Attribute>) {
-    attrs.retain(|a| a.path().is_ident("derive") || a.path().is_ident("serde"));
+    attrs.retain(|a| {
+        ["derive", "cfg_attr", "serde"]
+            .iter()
+            .any(|name| a.path().is_ident(name))
+    });
 }
 
 fn public_items(items: Vec<Item>) -> Vec<Item> {

@@ -114,7 +114,68 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// Generates the client module text, header included, from the spec at `spec_path`.
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
-    generate_with(spec_path, |generator| generator.generate_tokens(&spec))
+    generate_with(spec_path, |generator| {
+        generator
+            .generate_tokens(&spec)
+            .map(schemars_behind_feature)
+    })
+}
+
+/// Makes the `schemars::JsonSchema` derive conditional on zapi-client's
+/// `schemars` feature: `#[derive(.., schemars::JsonSchema)]` becomes
+/// `#[derive(..)] #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`.
+/// progenitor only adds derives unconditionally, and schemars' derive (with its
+/// own syn) is a large share of a consumer's cold build; users who want JSON
+/// schemas of the types turn the feature on.
+pub fn schemars_behind_feature(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use quote::ToTokens;
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        // Not a file: leave it to the caller's parse to report.
+        return tokens;
+    };
+    gate_items(&mut file.items);
+    file.to_token_stream()
+}
+
+fn gate_items(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => gate_derive(&mut s.attrs),
+            syn::Item::Enum(e) => gate_derive(&mut e.attrs),
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    gate_items(items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn gate_derive(attrs: &mut Vec<syn::Attribute>) {
+    let is_schemars = |p: &syn::Path| {
+        p.segments.len() == 2
+            && p.segments[0].ident == "schemars"
+            && p.segments[1].ident == "JsonSchema"
+    };
+    let mut gated = false;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        if paths.iter().any(is_schemars) {
+            let kept = paths.iter().filter(|p| !is_schemars(p));
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            gated = true;
+        }
+    }
+    if gated {
+        attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        ));
+    }
 }
 
 /// Generates the httpmock helpers, header included, from the spec at `spec_path`.

@@ -187,3 +187,15 @@ fn mock_paths_get_the_credential_prefix_and_escaped_values() {
     // A shape it does not know is an error, not mocks that never match.
     assert!(codegen::fix_mock_paths("x.path_matches(something_else)").is_err());
 }
+
+#[test]
+fn schemars_derive_is_put_behind_the_feature() {
+    let tokens: proc_macro2::TokenStream = "#[derive(Clone, schemars::JsonSchema, Debug)] pub struct A; pub mod m { #[derive(Clone)] pub struct B; }"
+        .parse()
+        .unwrap();
+    let out = codegen::schemars_behind_feature(tokens)
+        .to_string()
+        .replace(' ', "");
+    assert!(out.contains("#[derive(Clone,Debug)]#[cfg_attr(feature=\"schemars\",derive(schemars::JsonSchema))]pubstructA"), "{out}");
+    assert!(out.contains("#[derive(Clone)]pubstructB"), "{out}");
+}

@@ -383,6 +383,17 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_schemars_feature_derives_json_schemas() {
+        let schema =
+            serde_json::to_value(schemars::schema_for!(types::VerifyAccountEmailRequest)).unwrap();
+        assert!(
+            schema["properties"]["verificationCode"].is_object(),
+            "{schema}"
+        );
+    }
+
     #[test]
     fn excerpts_are_bounded() {
         assert_eq!(excerpt_of(b"short"), "short");

@@ -10,18 +10,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     /**An email address: one `@` with text on both sides, a dot in the domain,
 no whitespace or control characters, at most 254 characters (RFC 5321).*/
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailAddress(::std::string::String);
     impl ::std::ops::Deref for EmailAddress {
         type Target = ::std::string::String;
@@ -93,15 +84,8 @@ no whitespace or control characters, at most 254 characters (RFC 5321).*/
 for a missing Client-Token or `{"error": "[IP request] not allowed"}`
 for a caller outside the allowed IPs. Some answers carry `message`
 instead.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorBody {
         ///What went wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -116,14 +100,8 @@ instead.*/
         }
     }
     ///`GetAccountEmailResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetAccountEmailResponse {
         ///The account's email address, when it has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -143,14 +121,8 @@ instead.*/
         }
     }
     ///`RemoveAccountEmailResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RemoveAccountEmailResponse {
         ///A confirmation such as `REMOVED`, or why it failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -164,14 +136,8 @@ instead.*/
         }
     }
     ///`SetAccountEmailRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetAccountEmailRequest {
         pub email: EmailAddress,
     }
@@ -181,14 +147,8 @@ instead.*/
         }
     }
     ///`SetAccountEmailResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetAccountEmailResponse {
         /**`VERIFY_EMAIL` when a verification code was emailed to the address
 (finish with `verify_account_email`); otherwise, on failure, why.*/
@@ -204,18 +164,9 @@ instead.*/
     }
     /**The code Z-API emailed to the address being registered: no whitespace
 or control characters, at most 64 characters.*/
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerificationCode(::std::string::String);
     impl ::std::ops::Deref for VerificationCode {
         type Target = ::std::string::String;
@@ -276,14 +227,8 @@ or control characters, at most 64 characters.*/
         }
     }
     ///`VerifyAccountEmailRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyAccountEmailRequest {
         #[serde(rename = "verificationCode")]
         pub verification_code: VerificationCode,
@@ -294,14 +239,8 @@ or control characters, at most 64 characters.*/
         }
     }
     ///`VerifyAccountEmailResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyAccountEmailResponse {
         ///Whether the code was accepted.
         pub success: bool,
