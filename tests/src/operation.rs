@@ -4,7 +4,8 @@
 use serde_json::Value;
 use zapi_client::{Client, Error, types};
 
-use crate::spec;
+use crate::server::{RecordedRequest, Reply, TestServer};
+use crate::{client_for, spec};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
@@ -77,5 +78,19 @@ impl Op {
             Op::Get => json(client.get_account_email().send_checked().await),
             Op::Remove => json(client.remove_account_email().send_checked().await),
         }
+    }
+
+    /// Calls the operation with the spec's example input against a fresh
+    /// local server that answers the spec's 200 example. Returns the decoded
+    /// answer, the request the server received, and the server (for
+    /// placeholders such as its port).
+    pub async fn send_example(self) -> (Value, RecordedRequest, TestServer) {
+        let server = TestServer::replying(Reply::json(200, &self.response_example())).await;
+        let answer = self
+            .call(&client_for(&server))
+            .await
+            .unwrap_or_else(|e| panic!("{self:?}: the spec's example fails: {e}"));
+        let request = server.single_request();
+        (answer, request, server)
     }
 }

@@ -144,6 +144,16 @@ fn unusable_credentials_are_refused_without_echoing_them() {
 
 // --------------------------------------------------------------------- input
 
+/// `sent` is the rejected-before-sending error for `field`.
+fn assert_refused<T: std::fmt::Debug>(sent: Result<T, Error>, field: &str, input: &str) {
+    let error = sent.unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput { field: f, .. } if f == field),
+        "{input:?}: {error:?}"
+    );
+    assert!(error.to_string().ends_with("nothing was sent"), "{error}");
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
@@ -164,17 +174,12 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         &too_long,
     ];
     for email in emails {
-        let error = client
+        let sent = client
             .set_account_email()
             .body_map(|b| b.email(email))
             .send_checked()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&error, Error::InvalidInput { field, .. } if field == "email"),
-            "{email:?}: {error:?}"
-        );
-        assert!(error.to_string().ends_with("nothing was sent"), "{error}");
+            .await;
+        assert_refused(sent, "email", email);
     }
     // No email at all.
     let error = client.set_account_email().send_checked().await.unwrap_err();
@@ -193,16 +198,12 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         &"9".repeat(10 * 1024),
     ];
     for code in codes {
-        let error = client
+        let sent = client
             .verify_account_email()
             .body_map(|b| b.verification_code(code))
             .send_checked()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&error, Error::InvalidInput { field, .. } if field == "verification_code"),
-            "{code:?}: {error:?}"
-        );
+            .await;
+        assert_refused(sent, "verification_code", code);
     }
     assert_eq!(server.request_count(), 0, "nothing may be sent");
 }
@@ -680,6 +681,21 @@ fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {
         .unwrap()
 }
 
+/// The status of a `get_account_email` that must fail.
+async fn failed_get_status(client: &Client) -> Option<u16> {
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    error.status().map(|s| s.as_u16())
+}
+
+/// A `set_account_email` of the usual address.
+async fn set_email(client: &Client) -> Result<zapi_client::types::SetAccountEmailResponse, Error> {
+    client
+        .set_account_email()
+        .body_map(|b| b.email("someone@example.com"))
+        .send_checked()
+        .await
+}
+
 fn quick() -> RetryPolicy {
     RetryPolicy::default()
         .initial_backoff(Duration::from_millis(5))
@@ -724,22 +740,15 @@ async fn idempotent_operations_are_retried_on_transient_failures() {
 #[tokio::test]
 async fn attempts_are_bounded() {
     let server = flaky(usize::MAX, http(502, "text/plain", "")).await;
-    let error = retrying_client(&server, quick().max_attempts(4))
-        .get_account_email()
-        .send_checked()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    let status = failed_get_status(&retrying_client(&server, quick().max_attempts(4))).await;
+    assert_eq!(status, Some(502));
     assert_eq!(server.request_count(), 4);
 }
 
 #[tokio::test]
 async fn set_account_email_is_not_repeated_after_a_failure_that_may_have_reached_z_api() {
     let server = flaky(1, http(503, "text/plain", "")).await;
-    let error = retrying_client(&server, quick())
-        .set_account_email()
-        .body_map(|b| b.email("someone@example.com"))
-        .send_checked()
+    let error = set_email(&retrying_client(&server, quick()))
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -757,11 +766,7 @@ async fn rate_limited_requests_are_retried_after_retry_after_for_every_operation
         http(429, "text/plain", "").with_header("retry-after", "0"),
     )
     .await;
-    let answer = retrying_client(&server, quick())
-        .set_account_email()
-        .body_map(|b| b.email("someone@example.com"))
-        .send_checked()
-        .await;
+    let answer = set_email(&retrying_client(&server, quick())).await;
     assert!(answer.is_ok(), "{answer:?}");
     assert_eq!(server.request_count(), 2);
     assert_eq!(
@@ -776,24 +781,15 @@ async fn rate_limited_requests_are_retried_after_retry_after_for_every_operation
         http(429, "text/plain", "").with_header("retry-after", "3600"),
     )
     .await;
-    let error = retrying_client(&server, quick())
-        .get_account_email()
-        .send_checked()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    let status = failed_get_status(&retrying_client(&server, quick())).await;
+    assert_eq!(status, Some(429));
     assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
 async fn without_a_policy_nothing_is_retried() {
     let server = flaky(1, http(503, "text/plain", "")).await;
-    let error = client_for(&server)
-        .get_account_email()
-        .send_checked()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(failed_get_status(&client_for(&server)).await, Some(503));
     assert_eq!(server.request_count(), 1);
 }
 
