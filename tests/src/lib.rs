@@ -16,7 +16,8 @@ pub const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
 
 /// A client with the test credentials, talking to `server`.
 pub fn client_for(server: &TestServer) -> zapi_client::Client {
-    zapi_client::Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    zapi_client::Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(server.base_url())
         .build()
         .expect("test credentials are valid")
@@ -29,7 +30,8 @@ pub fn client_for_closed_port() -> zapi_client::Client {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    zapi_client::Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    zapi_client::Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(format!("http://127.0.0.1:{port}"))
         .build()
         .expect("test credentials are valid")

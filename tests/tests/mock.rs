@@ -13,7 +13,8 @@ fn example<T: serde::de::DeserializeOwned>(op: Op) -> T {
 }
 
 fn client(server: &MockServer, instance: &str) -> zapi_client::Client {
-    zapi_client::Client::builder(instance, TOKEN, CLIENT_TOKEN)
+    zapi_client::Client::builder(instance, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(server.base_url())
         .build()
         .unwrap()

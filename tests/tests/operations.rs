@@ -98,6 +98,58 @@ async fn get_decodes_an_account_without_email() {
 }
 
 #[tokio::test]
+async fn every_operations_failure_answer_is_unsuccessful_with_the_message() {
+    for op in Op::ALL {
+        let server = TestServer::replying(Reply::json(
+            200,
+            &json!({"success": false, "message": "instance not connected"}),
+        ))
+        .await;
+        match op.call(&client_for(&server)).await {
+            Err(Error::Unsuccessful { message }) => {
+                assert_eq!(message.as_deref(), Some("instance not connected"), "{op:?}")
+            }
+            other => panic!("{op:?}: expected Unsuccessful, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_a_client_token_no_header_is_sent() {
+    let server = TestServer::replying(Reply::json(200, &Op::Get.response_example())).await;
+    let client = Client::builder(INSTANCE, TOKEN)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    client.get_account_email().send_checked().await.unwrap();
+    let request = server.single_request();
+    assert!(
+        request
+            .headers
+            .iter()
+            .all(|(name, _)| name != "client-token"),
+        "{:?}",
+        request.headers
+    );
+}
+
+#[tokio::test]
+async fn null_not_allowed_names_the_client_token() {
+    let server =
+        TestServer::replying(Reply::json(400, &json!({"error": "null not allowed"}))).await;
+    let client = Client::builder(INSTANCE, TOKEN)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert_eq!(error.server_message(), Some("null not allowed"));
+    assert!(
+        error.to_string().contains("ClientBuilder::client_token"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn success_false_in_a_200_is_an_error_with_the_message() {
     let server = TestServer::replying(Reply::json(
         200,
@@ -128,7 +180,7 @@ async fn success_false_in_a_200_is_an_error_with_the_message() {
 async fn invalid_email_is_rejected_before_sending() {
     let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
     let client = client_for(&server);
-    for email in ["", "no-at-sign.example.com", "two words@example.com", "a@b"] {
+    for email in ["", "no-at-sign.example.com", "two words@example.com", "a@"] {
         let result = client
             .set_account_email()
             .body_map(|b| b.email(email))
@@ -145,7 +197,8 @@ async fn invalid_email_is_rejected_before_sending() {
 #[tokio::test]
 async fn base_url_path_stem_is_kept_before_the_credentials() {
     let server = TestServer::replying(Reply::json(200, &Op::Get.response_example())).await;
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let client = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(format!("{}/zapi/", server.base_url()))
         .build()
         .unwrap();
@@ -158,7 +211,7 @@ async fn base_url_path_stem_is_kept_before_the_credentials() {
 
 #[test]
 fn client_and_builder_debug_show_no_credential() {
-    let builder = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN);
+    let builder = Client::builder(INSTANCE, TOKEN).client_token(CLIENT_TOKEN);
     let client = builder.clone().build().unwrap();
     let request_builder = client.get_account_email();
     for text in [
@@ -196,7 +249,12 @@ fn unusable_credentials_are_refused_at_build_time() {
             CLIENT_TOKEN,
             "invalid instance token: contains a control character",
         ),
-        (INSTANCE, TOKEN, "", "invalid Client-Token: is empty"),
+        (
+            INSTANCE,
+            TOKEN,
+            "",
+            "invalid Client-Token: is empty (leave it unset for an account whose security token is not activated)",
+        ),
         (
             INSTANCE,
             TOKEN,
@@ -205,7 +263,8 @@ fn unusable_credentials_are_refused_at_build_time() {
         ),
     ];
     for (instance, token, client_token, expected) in cases {
-        let error = Client::builder(instance, token, client_token)
+        let error = Client::builder(instance, token)
+            .client_token(client_token)
             .build()
             .unwrap_err();
         assert_eq!(error.to_string(), expected);

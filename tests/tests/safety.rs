@@ -80,7 +80,8 @@ async fn hostile_credentials_are_encoded_into_exactly_one_path_segment() {
     .await;
     for (instance, encoded_instance) in &cases {
         for (token, encoded_token) in [(*instance, *encoded_instance), ("t", "t")] {
-            let client = Client::builder(*instance, token, CLIENT_TOKEN)
+            let client = Client::builder(*instance, token)
+                .client_token(CLIENT_TOKEN)
                 .base_url(server.base_url())
                 .build()
                 .unwrap_or_else(|e| panic!("{instance:?} is usable: {e}"));
@@ -114,7 +115,8 @@ fn unusable_credentials_are_refused_without_echoing_them() {
             (value, TOKEN, "instance id"),
             (INSTANCE, value, "instance token"),
         ] {
-            let error = Client::builder(instance, token, CLIENT_TOKEN)
+            let error = Client::builder(instance, token)
+                .client_token(CLIENT_TOKEN)
                 .build()
                 .unwrap_err();
             assert_eq!(error.to_string(), format!("invalid {which}: {reason}"));
@@ -129,7 +131,8 @@ fn unusable_credentials_are_refused_without_echoing_them() {
         "ünicode",
         "tab\t",
     ] {
-        let error = Client::builder(INSTANCE, TOKEN, client_token)
+        let error = Client::builder(INSTANCE, TOKEN)
+            .client_token(client_token)
             .build()
             .unwrap_err();
         assert!(
@@ -164,8 +167,11 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         "no-at-sign.example.com",
         "@example.com",
         "someone@",
-        "a@b",
+        "a@b@example.com",
+        "\"unclosed@example.com",
+        "someone@[2001:db8::1",
         "two words@example.com",
+        &format!("{}@example.com", "a".repeat(65)),
         " someone@example.com",
         "someone@example.com\n",
         "some\tone@example.com",
@@ -593,7 +599,8 @@ async fn a_huge_body_is_refused_and_reading_stops_at_the_limit() {
         &json!({"success": true, "hasEmail": false, "pad": "x".repeat(200)}),
     ))
     .await;
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let client = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(server.base_url())
         .max_response_bytes(100)
         .build()
@@ -608,7 +615,8 @@ async fn a_huge_body_is_refused_and_reading_stops_at_the_limit() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let server = TestServer::replying(Reply::Hang).await;
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let client = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(server.base_url())
         .timeout(Duration::from_millis(300))
         .build()
@@ -674,7 +682,8 @@ async fn redirects_are_not_followed_so_client_token_stays_with_z_api() {
 // ------------------------------------------------------------------- retries
 
 fn retrying_client(server: &TestServer, policy: RetryPolicy) -> Client {
-    Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(server.base_url())
         .retry(policy)
         .build()

@@ -6,7 +6,8 @@ use zapi_client_tests::simulator::Simulator;
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
 
 fn client(simulator: &Simulator, client_token: &str) -> Client {
-    Client::builder(INSTANCE, TOKEN, client_token)
+    Client::builder(INSTANCE, TOKEN)
+        .client_token(client_token)
         .base_url(simulator.base_url())
         .build()
         .unwrap()
@@ -68,7 +69,8 @@ async fn instances_are_kept_apart() {
         .send_checked()
         .await
         .unwrap();
-    let other = Client::builder("OTHER-INSTANCE", TOKEN, CLIENT_TOKEN)
+    let other = Client::builder("OTHER-INSTANCE", TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(simulator.base_url())
         .build()
         .unwrap();

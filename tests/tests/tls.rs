@@ -59,7 +59,8 @@ async fn tls_server() -> u16 {
 #[tokio::test]
 async fn https_works_with_a_trusted_root() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let client = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(format!("https://localhost:{port}"))
         .add_root_certificate_der(CA)
         .build()
@@ -71,7 +72,8 @@ async fn https_works_with_a_trusted_root() {
 #[tokio::test]
 async fn an_untrusted_certificate_is_refused() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let client = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(format!("https://localhost:{port}"))
         .build()
         .unwrap();
@@ -85,7 +87,8 @@ async fn an_untrusted_certificate_is_refused() {
 
 #[test]
 fn a_root_that_is_not_der_is_a_build_error() {
-    let error = Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let error = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .add_root_certificate_der(b"not a certificate".to_vec())
         .build()
         .unwrap_err();

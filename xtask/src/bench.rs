@@ -80,7 +80,8 @@ pub fn client_bench(root: &Path, quick: bool) -> Result<(Vec<Figure>, String), S
 
 const CONSUMER_MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let client = zapi_client::Client::builder("instance", "token", "client-token")
+    let client = zapi_client::Client::builder("instance", "token")
+        .client_token("client-token")
         .build()
         .expect("client");
     let answer = client

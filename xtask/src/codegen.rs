@@ -114,10 +114,15 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// Generates the client module text, header included, from the spec at `spec_path`.
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
+    let facts = crate::facts::read(&spec).map_err(|cause| CodegenError::Generate {
+        path: spec_path.to_owned(),
+        cause,
+    })?;
     generate_with(spec_path, |generator| {
-        generator
-            .generate_tokens(&spec)
-            .map(schemars_behind_feature)
+        generator.generate_tokens(&spec).map(|tokens| {
+            let facts = crate::facts::tokens(&facts);
+            schemars_behind_feature(quote::quote!(#tokens #facts))
+        })
     })
 }
 

@@ -116,7 +116,8 @@ struct Clients {
 }
 
 fn clients(base_url: &str) -> Clients {
-    let zapi = zapi_client::Client::builder(INSTANCE, TOKEN, CLIENT_TOKEN)
+    let zapi = zapi_client::Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
         .base_url(base_url)
         .build()
         .unwrap();

@@ -99,39 +99,29 @@ impl std::error::Error for BuildError {
 pub(crate) struct Credentials {
     /// `/instances/<instance>/token/<token>`, each percent-encoded.
     pub(crate) path_prefix: String,
-    pub(crate) client_token: HeaderValue,
+    /// `None` for accounts whose security token is not activated: then no
+    /// Client-Token header is sent at all (never an empty one).
+    pub(crate) client_token: Option<HeaderValue>,
     /// Every form in which a credential could come back in an answer (raw
     /// and percent-encoded), longest first; replaced by `<redacted>`.
     pub(crate) echoes: Vec<Vec<u8>>,
 }
 
 impl Credentials {
-    /// Checks the three values. Empty values, `.` and `..` (which would
-    /// rewrite the request path) and control characters are refused; the
-    /// Client-Token must be printable ASCII without spaces, as a header value.
-    pub(crate) fn new(instance: &str, token: &str, client_token: &str) -> Result<Self, BuildError> {
+    /// Checks the values. Empty values, `.` and `..` (which would rewrite the
+    /// request path) and control characters are refused; the Client-Token
+    /// must be printable ASCII without spaces, as a header value.
+    pub(crate) fn new(
+        instance: &str,
+        token: &str,
+        client_token: Option<&str>,
+    ) -> Result<Self, BuildError> {
         let encoded_instance = path_segment(Credential::Instance, instance)?;
         let encoded_token = path_segment(Credential::Token, token)?;
-        let invalid = |reason| BuildError::InvalidCredential {
-            credential: Credential::ClientToken,
-            reason,
-        };
-        if client_token.is_empty() {
-            return Err(invalid("is empty"));
-        }
-        if !client_token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(invalid(
-                "must be printable ASCII without spaces or control characters",
-            ));
-        }
-        let mut client_token = HeaderValue::from_str(client_token)
-            .map_err(|_| invalid("is not a valid header value"))?;
-        // Keeps the value out of HTTP/2 header compression tables and out of
-        // reqwest's Debug output.
-        client_token.set_sensitive(true);
+        let client_token = client_token.map(header_value).transpose()?;
         let mut echoes: Vec<Vec<u8>> = [instance, &encoded_instance, token, &encoded_token]
             .into_iter()
-            .chain([client_token.to_str().unwrap_or_default()])
+            .chain(client_token.as_ref().and_then(|v| v.to_str().ok()))
             .filter(|s| s.len() >= MIN_SCRUBBED_LEN)
             .map(|s| s.as_bytes().to_vec())
             .collect();
@@ -143,6 +133,29 @@ impl Credentials {
             echoes,
         })
     }
+}
+
+fn header_value(client_token: &str) -> Result<HeaderValue, BuildError> {
+    let invalid = |reason| BuildError::InvalidCredential {
+        credential: Credential::ClientToken,
+        reason,
+    };
+    if client_token.is_empty() {
+        return Err(invalid(
+            "is empty (leave it unset for an account whose security token is not activated)",
+        ));
+    }
+    if !client_token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "must be printable ASCII without spaces or control characters",
+        ));
+    }
+    let mut value =
+        HeaderValue::from_str(client_token).map_err(|_| invalid("is not a valid header value"))?;
+    // Keeps the value out of HTTP/2 header compression tables and out of
+    // reqwest's Debug output.
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn path_segment(credential: Credential, value: &str) -> Result<String, BuildError> {
@@ -183,17 +196,14 @@ pub struct ClientContext {
 
 impl Client {
     /// Starts building a client for one Z-API instance: its id and token
-    /// (Z-API panel) and the account's security token (`Client-Token`,
-    /// Security tab). Nothing is checked until [`ClientBuilder::build`].
-    pub fn builder(
-        instance: impl Into<String>,
-        token: impl Into<String>,
-        client_token: impl Into<String>,
-    ) -> ClientBuilder {
+    /// (Z-API panel). Add the account's security token with
+    /// [`ClientBuilder::client_token`] once it is activated (Security tab);
+    /// nothing is checked until [`ClientBuilder::build`].
+    pub fn builder(instance: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             instance: instance.into(),
             token: token.into(),
-            client_token: client_token.into(),
+            client_token: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -211,7 +221,7 @@ impl Client {
 pub struct ClientBuilder {
     instance: String,
     token: String,
-    client_token: String,
+    client_token: Option<String>,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -226,7 +236,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("instance", &format_args!("{REDACTED}"))
             .field("token", &format_args!("{REDACTED}"))
-            .field("client_token", &format_args!("{REDACTED}"))
+            .field(
+                "client_token",
+                &self.client_token.as_ref().map(|_| REDACTED),
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -239,6 +252,16 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The account security token, sent as the `Client-Token` header on
+    /// every request. Z-API generates it disabled; once the account owner
+    /// activates it (panel, Security tab), requests without it are refused
+    /// with `{"error": "null not allowed"}`. Without this call no
+    /// `Client-Token` header is sent.
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
+
     /// Where requests go instead of [`DEFAULT_BASE_URL`]: a local server in
     /// tests, a proxy. `http` or `https`, a host, optionally a port and a path
     /// stem; no query, fragment or user info.
@@ -291,7 +314,8 @@ impl ClientBuilder {
 
     /// Checks the credentials and the base URL and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials = Credentials::new(&self.instance, &self.token, &self.client_token)?;
+        let credentials =
+            Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
         let base_url = normalize_base_url(&self.base_url)?;
         let http = match self.http_client {
             Some(client) => client,
@@ -442,7 +466,7 @@ mod unit_tests {
 
     #[test]
     fn credentials_are_encoded_into_one_segment_each() {
-        let c = Credentials::new("a/b?c#d", "t%2e ü", "ct").unwrap();
+        let c = Credentials::new("a/b?c#d", "t%2e ü", Some("ct")).unwrap();
         assert_eq!(
             c.path_prefix,
             "/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC"

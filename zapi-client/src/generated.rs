@@ -8,8 +8,14 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /**An email address: one `@` with text on both sides, a dot in the domain,
-no whitespace or control characters, at most 254 characters (RFC 5321).*/
+    /**An email address as RFC 5321 and RFC 6531 allow it: a local part (plain,
+at most 64 characters without whitespace, `"` or `@`; or quoted, such as
+`"john doe"`), `@`, and a domain (a host name, internationalized ones
+included, or an address literal such as `[IPv6:2001:db8::1]`); no
+control characters anywhere, at most 254 characters. Only what cannot be
+an address is refused: which addresses exist is Z-API's and the mail
+server's to say. No `format: email`: JSON Schema's `email` is ASCII-only,
+and Z-API's pages show no such limit.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -33,19 +39,19 @@ no whitespace or control characters, at most 254 characters (RFC 5321).*/
             if value.chars().count() > 254usize {
                 return Err("longer than 254 characters".into());
             }
-            if value.chars().count() < 5usize {
-                return Err("shorter than 5 characters".into());
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
-                        "^[^\\s@\\x00-\\x1f\\x7f]+@[^\\s@\\x00-\\x1f\\x7f]+\\.[^\\s@\\x00-\\x1f\\x7f]+$",
+                        "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[^\\s@\\x00-\\x1f\\x7f]+@[^\\s@\\x00-\\x1f\\x7f]+\\.[^\\s@\\x00-\\x1f\\x7f]+$\""
+                    "doesn't match pattern \"^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$\""
                         .into(),
                 );
             }
@@ -99,16 +105,22 @@ instead.*/
             Default::default()
         }
     }
-    ///`GetAccountEmailResponse`
+    /**Only `success` is required: a failure answer (`{"success": false,
+"message": ...}`) carries none of the other properties.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetAccountEmailResponse {
         ///The account's email address, when it has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Whether the account has an email address.
-        #[serde(rename = "hasEmail")]
+        /**Whether the account has an email address. Absent from failure
+answers; read as false there.*/
+        #[serde(rename = "hasEmail", default)]
         pub has_email: bool,
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
         ///Whether the request was executed successfully.
         pub success: bool,
         ///Whether the address has been verified.
@@ -163,7 +175,9 @@ instead.*/
         }
     }
     /**The code Z-API emailed to the address being registered: no whitespace
-or control characters, at most 64 characters.*/
+or control characters, at most 64 characters. A code with surrounding
+whitespace (a pasted line break) is refused, not trimmed: the client
+sends exactly what it is given; trim the input first.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -242,6 +256,10 @@ or control characters, at most 64 characters.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyAccountEmailResponse {
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
         ///Whether the code was accepted.
         pub success: bool,
     }
@@ -323,6 +341,10 @@ or control characters, at most 64 characters.*/
                 ::std::string::String,
             >,
             has_email: ::std::result::Result<bool, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             success: ::std::result::Result<bool, ::std::string::String>,
             verified: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -333,7 +355,8 @@ or control characters, at most 64 characters.*/
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
-                    has_email: Err("no value supplied for has_email".to_string()),
+                    has_email: Ok(Default::default()),
+                    message: Ok(Default::default()),
                     success: Err("no value supplied for success".to_string()),
                     verified: Ok(Default::default()),
                 }
@@ -361,6 +384,18 @@ or control characters, at most 64 characters.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_email: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
                     });
                 self
             }
@@ -398,6 +433,7 @@ or control characters, at most 64 characters.*/
                 Ok(Self {
                     email: value.email?,
                     has_email: value.has_email?,
+                    message: value.message?,
                     success: value.success?,
                     verified: value.verified?,
                 })
@@ -409,6 +445,7 @@ or control characters, at most 64 characters.*/
                 Self {
                     email: Ok(value.email),
                     has_email: Ok(value.has_email),
+                    message: Ok(value.message),
                     success: Ok(value.success),
                     verified: Ok(value.verified),
                 }
@@ -633,16 +670,33 @@ or control characters, at most 64 characters.*/
         }
         #[derive(Clone, Debug)]
         pub struct VerifyAccountEmailResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             success: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for VerifyAccountEmailResponse {
             fn default() -> Self {
                 Self {
+                    message: Ok(Default::default()),
                     success: Err("no value supplied for success".to_string()),
                 }
             }
         }
         impl VerifyAccountEmailResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -662,13 +716,19 @@ or control characters, at most 64 characters.*/
             fn try_from(
                 value: VerifyAccountEmailResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { success: value.success? })
+                Ok(Self {
+                    message: value.message?,
+                    success: value.success?,
+                })
             }
         }
         impl ::std::convert::From<super::VerifyAccountEmailResponse>
         for VerifyAccountEmailResponse {
             fn from(value: super::VerifyAccountEmailResponse) -> Self {
-                Self { success: Ok(value.success) }
+                Self {
+                    message: Ok(value.message),
+                    success: Ok(value.success),
+                }
             }
         }
     }
@@ -800,7 +860,7 @@ registration completes with `verify_account_email`. On failure
 `success` is false and `message` says why.
 
 Available only for mobile instances. Each call sends a new verification
-email, so it is not safe to repeat blindly.
+email, so it is not safe to repeat blindly (`x-zapi-retry-safe: false`).
 
 Sends a `POST` request to `/security/email`
 
@@ -1225,4 +1285,72 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Facts about each operation from the spec's `x-zapi-*` extensions,
+/// for the hand-written hooks.
+pub(crate) mod operation_facts {
+    /// `x-zapi-retry-safe`: repeating the call after a request that
+    /// may have reached Z-API leaves the account as one call would.
+    pub(crate) fn retry_safe(operation_id: &str) -> bool {
+        matches!(
+            operation_id, "get_account_email" | "verify_account_email" |
+            "remove_account_email"
+        )
+    }
+    /// `x-zapi-bodiless-content-type`: the Content-Type a POST
+    /// without body still sends.
+    pub(crate) fn bodiless_content_type(operation_id: &str) -> Option<&'static str> {
+        match operation_id {
+            "remove_account_email" => Some("application/json"),
+            _ => None,
+        }
+    }
+}
+impl builder::GetAccountEmail<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::GetAccountEmailResponse, crate::Error> {
+        crate::error::checked(
+                self.send().await,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
+}
+impl builder::SetAccountEmail<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy) (this operation is not repeated after a failure that may have reached Z-API).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::SetAccountEmailResponse, crate::Error> {
+        crate::error::checked(
+                self.send().await,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
+}
+impl builder::VerifyAccountEmail<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::VerifyAccountEmailResponse, crate::Error> {
+        crate::error::checked(
+                self.send().await,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
+}
+impl builder::RemoveAccountEmail<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::RemoveAccountEmailResponse, crate::Error> {
+        crate::error::checked(
+                self.send().await,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
 }

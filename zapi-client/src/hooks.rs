@@ -12,6 +12,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, Heade
 
 use crate::Client;
 use crate::client::{ClientContext, Credentials, REDACTED, base_path};
+use crate::generated::operation_facts;
 use crate::retry::{self, Failure};
 use progenitor_client::Error;
 
@@ -22,7 +23,7 @@ impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let credentials = &self.inner().credentials;
         // The generated code requested `{base}{operation path}`; the
@@ -41,24 +42,25 @@ impl ClientHooks<ClientContext> for Client {
         path.push_str(&credentials.path_prefix);
         path.push_str(operation_path);
         url.set_path(&path);
-        let post = request.method() == reqwest::Method::POST;
+        let bodiless_post = request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
-        headers.insert(CLIENT_TOKEN, credentials.client_token.clone());
+        if let Some(client_token) = &credentials.client_token {
+            headers.insert(CLIENT_TOKEN, client_token.clone());
+        }
         // progenitor sends the spec's info.version as `api-version`; Z-API
         // defines no such header, so the request carries only what the
         // vendor's examples show.
         headers.remove(API_VERSION);
-        // The vendor's examples send `Content-Type: application/json` on every
-        // POST, bodiless remove included, and Z-API answers 415 without it.
-        if post && !headers.contains_key(CONTENT_TYPE) {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
-        // Some front ends answer a POST without a length with 411; hyper
-        // sends none for a missing body.
-        if post && request.body().is_none() {
-            request
-                .headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        if bodiless_post {
+            // The spec's `x-zapi-bodiless-content-type`: the vendor's examples
+            // send a Content-Type with some bodiless POSTs, and Z-API answers
+            // 415 without it.
+            if let Some(content_type) = operation_facts::bodiless_content_type(info.operation_id) {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            }
+            // Some front ends answer a POST without a length with 411; hyper
+            // sends none for a missing body.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         Ok(())
     }
@@ -69,7 +71,7 @@ impl ClientHooks<ClientContext> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
-        let idempotent = retry::is_idempotent(request.method(), info.operation_id);
+        let idempotent = operation_facts::retry_safe(info.operation_id);
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -298,7 +300,8 @@ mod tests {
 
     #[test]
     fn scrub_removes_raw_and_encoded_credentials() {
-        let credentials = Credentials::new("inst ance", "tok/en12", "client-token-1").unwrap();
+        let credentials =
+            Credentials::new("inst ance", "tok/en12", Some("client-token-1")).unwrap();
         let body = Bytes::from_static(
             b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
         );

@@ -17,7 +17,8 @@
 //! use zapi_client::Client;
 //!
 //! # async fn run() -> Result<(), zapi_client::Error> {
-//! let client = Client::builder("YOUR_INSTANCE", "YOUR_TOKEN", "YOUR_CLIENT_TOKEN")
+//! let client = Client::builder("YOUR_INSTANCE", "YOUR_TOKEN")
+//!     .client_token("YOUR_CLIENT_TOKEN") // once activated in the panel
 //!     .build()
 //!     .expect("usable credentials");
 //!
@@ -81,7 +82,8 @@ mod retry;
 ///     });
 /// });
 ///
-/// let client = Client::builder("instance", "token", "client-token")
+/// let client = Client::builder("instance", "token")
+///     .client_token("client-token")
 ///     .base_url(server.base_url())
 ///     .build()
 ///     .unwrap();

@@ -138,15 +138,6 @@ pub(crate) fn is_transient(status: StatusCode) -> bool {
     )
 }
 
-/// Whether repeating an operation leaves the account as one call would.
-pub(crate) fn is_idempotent(method: &reqwest::Method, operation_id: &str) -> bool {
-    method == reqwest::Method::GET
-        || matches!(
-            operation_id,
-            "verify_account_email" | "remove_account_email"
-        )
-}
-
 /// `Retry-After` in delta-seconds; an HTTP-date is ignored (backoff applies).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
@@ -207,14 +198,13 @@ mod tests {
 
     #[test]
     fn set_account_email_is_retried_only_when_nothing_was_processed() {
-        let post = reqwest::Method::POST;
-        let set = is_idempotent(&post, "set_account_email");
+        let set = crate::generated::operation_facts::retry_safe("set_account_email");
         assert!(!set);
         assert!(Failure::NotConnected.is_retryable(set));
         assert!(Failure::Status(StatusCode::TOO_MANY_REQUESTS).is_retryable(set));
         assert!(!Failure::MaybeProcessed.is_retryable(set));
         assert!(!Failure::Status(StatusCode::SERVICE_UNAVAILABLE).is_retryable(set));
-        let get = is_idempotent(&reqwest::Method::GET, "get_account_email");
+        let get = crate::generated::operation_facts::retry_safe("get_account_email");
         assert!(Failure::MaybeProcessed.is_retryable(get));
         assert!(Failure::Status(StatusCode::SERVICE_UNAVAILABLE).is_retryable(get));
         assert!(!Failure::Status(StatusCode::INTERNAL_SERVER_ERROR).is_retryable(get));

@@ -36,7 +36,7 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
         0 => {
             let [instance, token, client_token] =
                 [0, 1, 2].map(|i| values[i].clone().unwrap_or_default());
-            let mut builder = Client::builder(instance, token, client_token);
+            let mut builder = Client::builder(instance, token).client_token(client_token);
             if let Ok(base_url) = std::env::var("ZAPI_BASE_URL") {
                 builder = builder.base_url(base_url);
             }
@@ -50,7 +50,8 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
                 "ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN are not set: using an embedded local mock at {} (nothing is sent to Z-API).",
                 mock.base_url()
             );
-            let client = Client::builder(instance, token, client_token)
+            let client = Client::builder(instance, token)
+                .client_token(client_token)
                 .base_url(mock.base_url())
                 .build()
                 .map_err(|e| e.to_string())?;
