@@ -1,6 +1,7 @@
-//! Shared by the examples: a client for the real Z-API when ZAPI_INSTANCE,
-//! ZAPI_TOKEN and ZAPI_CLIENT_TOKEN are set (ZAPI_BASE_URL overrides the base
-//! URL), or for an embedded local mock when none of them is.
+//! Shared by the examples: a client for the real Z-API when ZAPI_INSTANCE and
+//! ZAPI_TOKEN are set (ZAPI_CLIENT_TOKEN too once the account's security token
+//! is activated; ZAPI_BASE_URL overrides the base URL), or for an embedded
+//! local mock when none of them is.
 
 // Each example uses part of this module.
 #![allow(dead_code)]
@@ -8,7 +9,7 @@
 use zapi_client::Client;
 use zapi_client_tests::simulator::Simulator;
 
-const CREDENTIALS: [&str; 3] = ["ZAPI_INSTANCE", "ZAPI_TOKEN", "ZAPI_CLIENT_TOKEN"];
+const REQUIRED: [&str; 2] = ["ZAPI_INSTANCE", "ZAPI_TOKEN"];
 
 /// Where the example's requests go.
 pub enum Target {
@@ -20,34 +21,30 @@ pub enum Target {
 /// The mock's instance id, token and Client-Token: not secrets.
 const MOCK_CREDENTIALS: [&str; 3] = ["mock-instance", "mock-token", "mock-client-token"];
 
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
 /// Builds the client from the environment; `Err` is a one-line reason.
 pub async fn client_from_env() -> Result<(Client, Target), String> {
-    let values: Vec<Option<String>> = CREDENTIALS
-        .iter()
-        .map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
-        .collect();
-    let missing: Vec<&str> = CREDENTIALS
-        .iter()
-        .zip(&values)
-        .filter(|(_, v)| v.is_none())
-        .map(|(name, _)| *name)
-        .collect();
-    match missing.len() {
-        0 => {
-            let [instance, token, client_token] =
-                [0, 1, 2].map(|i| values[i].clone().unwrap_or_default());
-            let mut builder = Client::builder(instance, token).client_token(client_token);
-            if let Ok(base_url) = std::env::var("ZAPI_BASE_URL") {
+    let client_token = env("ZAPI_CLIENT_TOKEN");
+    match REQUIRED.map(env) {
+        [Some(instance), Some(token)] => {
+            let mut builder = Client::builder(instance, token);
+            if let Some(client_token) = client_token {
+                builder = builder.client_token(client_token);
+            }
+            if let Some(base_url) = env("ZAPI_BASE_URL") {
                 builder = builder.base_url(base_url);
             }
             let client = builder.build().map_err(|e| e.to_string())?;
             Ok((client, Target::Zapi))
         }
-        3 => {
+        [None, None] if client_token.is_none() => {
             let [instance, token, client_token] = MOCK_CREDENTIALS;
             let mock = Simulator::start(client_token).await;
             println!(
-                "ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN are not set: using an embedded local mock at {} (nothing is sent to Z-API).",
+                "ZAPI_INSTANCE and ZAPI_TOKEN are not set: using an embedded local mock at {} (nothing is sent to Z-API).",
                 mock.base_url()
             );
             let client = Client::builder(instance, token)
@@ -57,10 +54,18 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
                 .map_err(|e| e.to_string())?;
             Ok((client, Target::Mock(mock)))
         }
-        _ => Err(format!(
-            "set all of ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN, or none to use the embedded mock; missing: {}",
-            missing.join(", ")
-        )),
+        values => {
+            let missing: Vec<&str> = REQUIRED
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| v.is_none())
+                .map(|(name, _)| *name)
+                .collect();
+            Err(format!(
+                "set ZAPI_INSTANCE and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN once activated), or none to use the embedded mock; missing: {}",
+                missing.join(", ")
+            ))
+        }
     }
 }
 

@@ -1,0 +1,167 @@
+//! Property tests of the spec's input rules: what the vendor may accept, the
+//! client accepts; only what cannot be valid is refused, before sending.
+//!
+//! Email (RFC 5321 with RFC 6531's internationalized addresses): generated
+//! addresses with plain, quoted and non-ASCII local parts, host names and
+//! address literals pass; the same addresses broken in ways no address can be
+//! (a control character, no `@`, whitespace outside quotes, over-long) fail.
+
+use proptest::prelude::*;
+use zapi_client::types::{EmailAddress, VerificationCode};
+
+/// RFC 5322 `atext`, plus non-ASCII letters (RFC 6531 UTF8-non-ascii).
+fn atext() -> impl Strategy<Value = char> {
+    prop_oneof![
+        proptest::char::ranges(vec!['a'..='z', 'A'..='Z', '0'..='9'].into()),
+        proptest::sample::select("!#$%&'*+-/=?^_`{|}~".chars().collect::<Vec<_>>()),
+        proptest::sample::select(vec!['é', 'ü', 'ç', 'ñ', 'ø', 'д', 'ж', '日', '本', 'ß']),
+    ]
+}
+
+fn dot_atom() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        proptest::collection::vec(atext(), 1..8).prop_map(|c| c.into_iter().collect::<String>()),
+        1..4,
+    )
+    .prop_map(|atoms| atoms.join("."))
+    .prop_filter("a local part has at most 64 characters", |s| {
+        s.chars().count() <= 64
+    })
+}
+
+/// A quoted local part: spaces, `@` and escaped quotes allowed inside.
+fn quoted() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            atext().prop_map(String::from),
+            Just(" ".to_owned()),
+            Just("@".to_owned()),
+            Just("\\\"".to_owned()),
+            Just("\\\\".to_owned()),
+        ],
+        1..12,
+    )
+    .prop_map(|parts| format!("\"{}\"", parts.concat()))
+}
+
+fn domain() -> impl Strategy<Value = String> {
+    let label = proptest::collection::vec(
+        prop_oneof![
+            proptest::char::ranges(vec!['a'..='z', '0'..='9'].into()),
+            proptest::sample::select(vec!['á', 'ç', 'ü', 'ö', '中']),
+        ],
+        1..10,
+    )
+    .prop_map(|c| c.into_iter().collect::<String>());
+    prop_oneof![
+        proptest::collection::vec(label, 1..4).prop_map(|l| l.join(".")),
+        any::<[u8; 4]>().prop_map(|o| format!("[{}.{}.{}.{}]", o[0], o[1], o[2], o[3])),
+        any::<[u16; 8]>().prop_map(|g| {
+            let groups: Vec<String> = g.iter().map(|x| format!("{x:x}")).collect();
+            format!("[IPv6:{}]", groups.join(":"))
+        }),
+        Just("[IPv6:2001:db8::1]".to_owned()),
+    ]
+}
+
+fn valid_address() -> impl Strategy<Value = String> {
+    (prop_oneof![dot_atom(), quoted()], domain())
+        .prop_map(|(local, domain)| format!("{local}@{domain}"))
+}
+
+/// A plain (unquoted) valid address, where an inserted space cannot be quoted.
+fn plain_address() -> impl Strategy<Value = String> {
+    (dot_atom(), domain()).prop_map(|(local, domain)| format!("{local}@{domain}"))
+}
+
+fn accepted(address: &str) -> bool {
+    address.parse::<EmailAddress>().is_ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn valid_addresses_pass(address in valid_address()) {
+        prop_assert!(accepted(&address), "{address:?} was refused");
+    }
+
+    #[test]
+    fn a_control_character_anywhere_is_refused(
+        address in valid_address(),
+        at in any::<proptest::sample::Index>(),
+        control in proptest::char::ranges(vec!['\0'..='\u{1f}', '\u{7f}'..='\u{7f}'].into()),
+    ) {
+        let chars: Vec<char> = address.chars().collect();
+        let at = at.index(chars.len() + 1);
+        let broken: String = chars[..at].iter().chain([&control]).chain(&chars[at..]).collect();
+        prop_assert!(!accepted(&broken), "{broken:?} was accepted");
+    }
+
+    #[test]
+    fn without_an_at_sign_it_is_refused(address in plain_address()) {
+        let broken = address.replace('@', "");
+        prop_assert!(!accepted(&broken), "{broken:?} was accepted");
+    }
+
+    #[test]
+    fn whitespace_outside_quotes_is_refused(
+        address in plain_address(),
+        at in any::<proptest::sample::Index>(),
+        space in proptest::sample::select(vec![' ', '\u{a0}', '\u{2003}']),
+    ) {
+        let chars: Vec<char> = address.chars().collect();
+        let at = at.index(chars.len() + 1);
+        let broken: String = chars[..at].iter().chain([&space]).chain(&chars[at..]).collect();
+        prop_assert!(!accepted(&broken), "{broken:?} was accepted");
+    }
+
+    #[test]
+    fn over_254_characters_is_refused(address in valid_address()) {
+        let domain_padding = "a".repeat(255usize.saturating_sub(address.chars().count()));
+        let long = format!("{address}{domain_padding}");
+        prop_assume!(long.chars().count() > 254);
+        prop_assert!(!accepted(&long));
+    }
+
+    #[test]
+    fn codes_without_whitespace_pass_and_surrounding_whitespace_is_refused(
+        code in "[0-9A-Za-z]{1,64}",
+        space in proptest::sample::select(vec![" ", "\n", "\r\n", "\t"]),
+    ) {
+        let trailing = format!("{code}{space}");
+        let leading = format!("{space}{code}");
+        prop_assert!(code.parse::<VerificationCode>().is_ok(), "{} refused", code);
+        prop_assert!(trailing.parse::<VerificationCode>().is_err(), "{:?} accepted", trailing);
+        prop_assert!(leading.parse::<VerificationCode>().is_err(), "{:?} accepted", leading);
+    }
+}
+
+/// The examples the vendor's audit named, each way.
+#[test]
+fn named_examples() {
+    for valid in [
+        "\"john doe\"@example.com",
+        "user@[IPv6:2001:db8::1]",
+        "josé@exemplo.com.br",
+        "\"a@b\"@example.com",
+        "user@localhost",
+        "example@email.com",
+    ] {
+        assert!(accepted(valid), "{valid:?}");
+    }
+    for invalid in [
+        "",
+        "@example.com",
+        "someone@",
+        "no-at-sign",
+        "a@b@example.com",
+        "john doe@example.com",
+        "\"unclosed@example.com",
+        "user@[2001:db8::1",
+        "user@exa mple.com",
+        "someone@example.com\n",
+    ] {
+        assert!(!accepted(invalid), "{invalid:?}");
+    }
+}

@@ -1,0 +1,49 @@
+//! The README's typed-mock example, verbatim, run as a real test: a doctest
+//! would wrap it in `fn main` and never run the `#[tokio::test]` inside.
+//! `readme_shows_this_file` fails when the README's copy differs.
+
+use zapi_client::mock::{MockServerExt, httpmock::MockServer};
+use zapi_client::{Client, types};
+
+#[tokio::test]
+async fn registers_the_email() {
+    let server = MockServer::start_async().await;
+    let mock = server.set_account_email(|when, then| {
+        when.body(&types::SetAccountEmailRequest {
+            email: "someone@example.com".parse().unwrap(),
+        });
+        then.ok(&types::SetAccountEmailResponse {
+            success: true,
+            message: Some("VERIFY_EMAIL".into()),
+        });
+    });
+    let client = Client::builder("instance", "token")
+        .client_token("client-token")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+
+    let answer = client
+        .set_account_email()
+        .body_map(|body| body.email("someone@example.com"))
+        .send_checked()
+        .await
+        .unwrap();
+    assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+    mock.assert_async().await;
+}
+
+#[test]
+fn readme_shows_this_file() {
+    let readme = include_str!("../../README.md");
+    let this = include_str!("readme_mock_example.rs");
+    let code = this.split("\n\n").skip(1).collect::<Vec<_>>().join("\n\n");
+    let example = code
+        .split("\n#[test]\nfn readme_shows_this_file()")
+        .next()
+        .unwrap();
+    assert!(
+        readme.contains(&format!("```rust\n{example}```\n")),
+        "the README's mock example differs from tests/tests/readme_mock_example.rs: copy one to the other"
+    );
+}
