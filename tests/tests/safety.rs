@@ -638,6 +638,90 @@ async fn a_server_that_never_answers_times_out() {
     );
 }
 
+/// The builder's default timeout is applied: in paused (virtual) time, a
+/// server that never answers is given up on after exactly 30 s.
+#[tokio::test(start_paused = true)]
+async fn the_default_timeout_applies() {
+    let server = TestServer::replying(Reply::Hang).await;
+    let client = client_for(&server);
+    let started = tokio::time::Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(120),
+        client.get_account_email().send_checked(),
+    )
+    .await
+    .expect("the client's own timeout fires first");
+    let error = result.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= zapi_client::DEFAULT_TIMEOUT
+            && waited < zapi_client::DEFAULT_TIMEOUT + Duration::from_secs(1),
+        "{waited:?}"
+    );
+}
+
+/// A listener whose accept queue is full and never drained: the kernel drops
+/// further SYNs, so a connection attempt hangs until the connect timeout.
+fn unconnectable_listener() -> (tokio::net::TcpListener, Vec<std::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap();
+    // Fill the queue (a backlog of 0 still admits one or two on Linux).
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)) {
+            Ok(stream) => fillers.push(stream),
+            Err(_) => break,
+        }
+    }
+    (listener, fillers)
+}
+
+#[tokio::test]
+async fn the_connect_timeout_applies() {
+    let (listener, _fillers) = unconnectable_listener();
+    let client = Client::builder(INSTANCE, TOKEN)
+        .base_url(format!("http://{}", listener.local_addr().unwrap()))
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(error.is_connect() && error.is_timeout(), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_no_secret("connect timeout", &printed(&error));
+}
+
+#[tokio::test]
+async fn credentials_echoed_in_answer_headers_are_redacted() {
+    let echo = format!("/instances/{INSTANCE}/token/{TOKEN}?t={CLIENT_TOKEN}");
+    let server = TestServer::replying(
+        Reply::json(200, &json!({"success": true, "hasEmail": false}))
+            .with_header("x-echo", &echo)
+            .with_header("x-client-token", CLIENT_TOKEN),
+    )
+    .await;
+    let answer = client_for(&server)
+        .get_account_email()
+        .send()
+        .await
+        .unwrap();
+    let headers = format!("{:?}", answer.headers());
+    assert_no_secret("answer headers", &[headers.clone()]);
+    assert_eq!(
+        answer.headers()["x-echo"],
+        "/instances/<redacted>/token/<redacted>?t=<redacted>"
+    );
+    assert_eq!(answer.headers()["x-client-token"], "<redacted>");
+}
+
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     let client = client_for_closed_port();
@@ -766,6 +850,46 @@ async fn set_account_email_is_not_repeated_after_a_failure_that_may_have_reached
         1,
         "another attempt would send another verification email"
     );
+}
+
+#[tokio::test]
+async fn set_account_email_is_not_repeated_after_a_timeout_or_a_reset() {
+    let policy = quick().max_attempts(5);
+    for (failure, what) in [
+        (Reply::Hang, "timeout"),
+        (Reply::Raw(Vec::new()), "connection closed unanswered"),
+    ] {
+        let server = flaky(1, failure).await;
+        let client = Client::builder(INSTANCE, TOKEN)
+            .client_token(CLIENT_TOKEN)
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(300))
+            .retry(policy)
+            .build()
+            .unwrap();
+        let error = set_email(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Transport(_)), "{what}: {error:?}");
+        assert_eq!(server.request_count(), 1, "{what}: sent again");
+        // The same failure is retried for an operation that is safe to repeat.
+        let server = flaky(
+            1,
+            match what {
+                "timeout" => Reply::Hang,
+                _ => Reply::Raw(Vec::new()),
+            },
+        )
+        .await;
+        let client = Client::builder(INSTANCE, TOKEN)
+            .client_token(CLIENT_TOKEN)
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(300))
+            .retry(policy)
+            .build()
+            .unwrap();
+        let answer = client.get_account_email().send_checked().await;
+        assert!(answer.is_ok(), "{what}: {answer:?}");
+        assert_eq!(server.request_count(), 2, "{what}");
+    }
 }
 
 #[tokio::test]

@@ -474,6 +474,18 @@ mod unit_tests {
     }
 
     #[test]
+    fn the_client_token_header_is_sensitive() {
+        // Sensitive values stay out of HTTP/2 header compression tables and
+        // print as `Sensitive` in reqwest's and http's Debug.
+        let c = Credentials::new("instance", "token", Some("client-token")).unwrap();
+        let value = c.client_token.expect("a Client-Token");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("client-token"));
+        let without = Credentials::new("instance", "token", None).unwrap();
+        assert!(without.client_token.is_none());
+    }
+
+    #[test]
     fn base_url_is_normalized_and_checked() {
         assert_eq!(
             normalize_base_url("HTTP://Example.COM:80/x/").unwrap(),

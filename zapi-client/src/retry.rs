@@ -173,6 +173,13 @@ mod tests {
             }
         }
         assert!(seen.len() > 100, "jitter varies the delay");
+        // The ceiling grows: from the third attempt on, waits longer than
+        // the first ceiling occur (all 50 under it: chance 4^-50).
+        let third = (0..50).filter_map(|_| policy.next_delay(3, Duration::ZERO, None));
+        assert!(
+            third.max().unwrap() > Duration::from_millis(100),
+            "backoff grows"
+        );
         assert_eq!(
             policy.next_delay(10, Duration::ZERO, None),
             None,
