@@ -297,8 +297,20 @@ fn item_changes(
                 surface::ItemChange::Removed { .. } => {
                     ("rust-item-removed", "removed", String::new(), true)
                 }
-                surface::ItemChange::Changed { diff, .. } => {
-                    ("rust-item-changed", "changed", diff.clone(), true)
+                surface::ItemChange::Changed { key, diff } => {
+                    // A constant's value is no compile break; its type is.
+                    let declaration = |map: &BTreeMap<String, String>| {
+                        map.get(key)
+                            .map(|r| r.split(" = ").next().unwrap_or("").to_owned())
+                    };
+                    let value_only =
+                        key.starts_with("const ") && declaration(old) == declaration(new);
+                    let what = if value_only {
+                        "value changed"
+                    } else {
+                        "changed"
+                    };
+                    ("rust-item-changed", what, diff.clone(), !value_only)
                 }
             };
             let why = if breaks && !counts {
@@ -1900,10 +1912,15 @@ pub fn to_markdown(review: &Review, base: &str) -> String {
     }
     let s = &review.semver;
     let version = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
+    let needs = match s.bump {
+        "breaking" => "a breaking release",
+        "minor" => "a minor release",
+        "patch" => "a patch release",
+        _ => "no release",
+    };
     let _ = write!(
         out,
-        "\nSemver: {} change; zapi-client is {} at the base and {} now",
-        s.bump,
+        "\nSemver: this needs {needs}; zapi-client is {} at the base and {} now",
         version(&s.base_version),
         version(&s.new_version)
     );

@@ -910,6 +910,26 @@ fn hand_written_items_are_compared() {
 }
 
 #[test]
+fn a_changed_constant_value_is_shown_but_no_rust_break() {
+    let side = |source: &str| Snapshot {
+        hand_written: vec![("zapi-client/src/client.rs".into(), source.into())],
+        ..Snapshot::spec(spec_text())
+    };
+    let old = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);\n";
+    let value = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);\n";
+    let review = review::review(&side(old), &side(value), &[]).unwrap();
+    let change = find(&review, "rust-item-changed");
+    assert!(
+        !change.rust && change.message.contains("value changed"),
+        "{change:?}"
+    );
+
+    let retyped = "pub const DEFAULT_TIMEOUT: u64 = 30;\n";
+    let review = review::review(&side(old), &side(retyped), &[]).unwrap();
+    assert!(find(&review, "rust-item-changed").rust);
+}
+
+#[test]
 fn an_unparsable_spec_is_an_error() {
     let error = review::review(
         &Snapshot::spec(spec_text()),
