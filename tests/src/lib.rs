@@ -1,11 +1,11 @@
-//! Helpers for the workspace's tests: a capturing HTTP server on 127.0.0.1,
-//! the spec's examples, and the public-surface rendering of generated code.
+//! Helpers for the workspace's tests: a capturing HTTP server on 127.0.0.1
+//! and the spec's examples. The public-surface rendering is `xtask::surface`,
+//! shared with `cargo xtask review`.
 
 pub mod operation;
 pub mod server;
 pub mod simulator;
 pub mod spec;
-pub mod surface;
 
 use server::{RecordedRequest, TestServer};
 

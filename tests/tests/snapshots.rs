@@ -1,8 +1,9 @@
 //! Snapshots of what the generated client exposes and what it sends. A spec
 //! change shows up here as a readable diff: review it with `cargo insta review`.
 
+use xtask::surface;
 use zapi_client_tests::operation::Op;
-use zapi_client_tests::{render_request, surface};
+use zapi_client_tests::render_request;
 
 /// The Rust API of the code the spec produces: operations, signatures, types,
 /// fields and their serde names.
@@ -26,6 +27,24 @@ fn public_surface_mock() {
     for line in generated.lines().filter(|l| l.contains("path_matches(")) {
         surface.push_str(&format!("// {}\n", line.trim()));
     }
+    insta::assert_snapshot!(surface);
+}
+
+/// The Rust API of the hand-written layer: the `pub` items of client.rs,
+/// error.rs and retry.rs and the re-exports of lib.rs, so a change to
+/// `ClientBuilder`, `Error` or `RetryPolicy` shows in review like a spec change.
+#[test]
+fn public_surface_hand_written() {
+    let root = xtask::codegen::workspace_root();
+    let files: Vec<(&str, String)> = surface::HAND_WRITTEN_PATHS
+        .iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(root.join(path)).expect("a hand-written module");
+            (*path, source)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, s)| (*p, s.as_str())).collect();
+    let surface = surface::render_hand_written(&files).expect("the hand-written modules parse");
     insta::assert_snapshot!(surface);
 }
 

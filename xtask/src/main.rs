@@ -11,6 +11,12 @@ Commands:
   codegen          generate zapi-client/src/generated.rs (client) and
                    generated_mock.rs (httpmock helpers) from openapi/zapi.yaml
   codegen --check  write nothing; fail with a diff if the checked-in code is stale
+  review [--base REV] [--format markdown|json] [--fail-on breaking]
+                   what the spec change since REV does to HTTP clients (wire)
+                   and to Rust users, rule by rule, with the semver bump it
+                   needs; REV defaults to where the branch left main (HEAD on
+                   main); exit 1 with --fail-on breaking and a break not in
+                   openapi/accepted-breaks.yaml, 2 when it cannot run
   bench            measure zapi-client against hand-written reqwest, side by side
                    (add --quick for a short trial run); ends with RATIO lines
   help             print this help
@@ -26,6 +32,7 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen_command(false),
         ["codegen", "--check"] => codegen_command(true),
+        ["review", rest @ ..] => review_command(rest),
         ["bench"] => bench_command(false),
         ["bench", "--quick"] => bench_command(true),
         _ => {
@@ -73,6 +80,48 @@ fn codegen_command(check: bool) -> ExitCode {
                 codegen::COMMAND
             );
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn review_command(args: &[&str]) -> ExitCode {
+    use xtask::review::{self, Format, Options};
+    let mut options = Options {
+        base: None,
+        format: Format::Markdown,
+        fail_on_breaking: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (*arg, args.next().copied()) {
+            ("--base", Some(rev)) => options.base = Some(rev.to_owned()),
+            ("--format", Some("markdown")) => options.format = Format::Markdown,
+            ("--format", Some("json")) => options.format = Format::Json,
+            ("--fail-on", Some("breaking")) => options.fail_on_breaking = true,
+            (arg, value) => {
+                let value = value.unwrap_or("");
+                eprintln!("xtask review: unknown argument `{arg} {value}`; see `cargo xtask help`");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match review::run(&codegen::workspace_root(), &options) {
+        Ok(outcome) => {
+            print!("{}", outcome.report);
+            if outcome.gate_failed {
+                let count = outcome.review.unaccepted_breaks().count();
+                eprintln!(
+                    "xtask review: {count} breaking change(s) since {} not accepted in {}",
+                    outcome.base,
+                    review::ACCEPTED_PATH
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("xtask review: {error}");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,0 +1,1121 @@
+//! `cargo xtask review`: each rule on an edit of the real spec, the
+//! reports, the accepted-breaks gate, exit codes and a run against a git repo.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use xtask::review::{self, Accepted, Change, Direction, Format, Options, Review, Snapshot};
+
+/// The checked-in spec as text.
+fn spec_text() -> String {
+    let root = xtask::codegen::workspace_root();
+    std::fs::read_to_string(root.join(xtask::codegen::SPEC_PATH)).expect("the spec")
+}
+
+/// The checked-in spec, parsed, with `edit` applied, as text (JSON is YAML).
+fn edited(edit: impl FnOnce(&mut Value)) -> String {
+    let mut spec = review::parse_spec(&spec_text()).expect("the spec parses");
+    edit(&mut spec);
+    serde_json::to_string_pretty(&spec).expect("JSON")
+}
+
+/// Reviews the real spec with `base` applied against it with `base` then `change`.
+fn review_pair(base: impl Fn(&mut Value), change: impl FnOnce(&mut Value)) -> Review {
+    let old = edited(&base);
+    let new = edited(|spec| {
+        base(spec);
+        change(spec);
+    });
+    review::review(&Snapshot::spec(old), &Snapshot::spec(new), &[]).expect("the review runs")
+}
+
+fn review_edit(change: impl FnOnce(&mut Value)) -> Review {
+    review_pair(|_| {}, change)
+}
+
+fn at<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
+    spec.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer} is in the spec"))
+}
+
+fn schema<'a>(spec: &'a mut Value, name: &str) -> &'a mut Value {
+    at(spec, &format!("/components/schemas/{name}"))
+}
+
+/// The one change with `rule`; panics with every rule found otherwise.
+fn find<'a>(review: &'a Review, rule: &str) -> &'a Change {
+    let matching: Vec<&Change> = review.changes.iter().filter(|c| c.rule == rule).collect();
+    let rules: Vec<&str> = review.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "one `{rule}` expected, found rules {rules:?}"
+    );
+    matching[0]
+}
+
+fn operations(change: &Change) -> Vec<&str> {
+    change
+        .reached
+        .iter()
+        .map(|r| r.operation_id.as_str())
+        .collect()
+}
+
+/// Asserts the change with `rule`: its wire and Rust verdicts and the operations it reaches.
+#[track_caller]
+fn assert_rule(review: &Review, rule: &str, wire: bool, rust: bool, reached: &[&str]) -> Change {
+    let change = find(review, rule);
+    assert_eq!(
+        (change.wire, change.rust),
+        (wire, rust),
+        "verdicts (wire, rust) of {change:?}"
+    );
+    assert_eq!(
+        operations(change),
+        reached,
+        "operations reached by {change:?}"
+    );
+    change.clone()
+}
+
+const ALL_OPERATIONS: [&str; 4] = [
+    "get_account_email",
+    "remove_account_email",
+    "set_account_email",
+    "verify_account_email",
+];
+
+#[test]
+fn the_same_spec_reformatted_is_no_change() {
+    // The YAML file against its JSON rendering: other text, same values.
+    let yaml = spec_text();
+    let json = edited(|_| {});
+    assert_ne!(yaml, json);
+    let review = review::review(&Snapshot::spec(yaml), &Snapshot::spec(json), &[]).unwrap();
+    assert!(review.changes.is_empty(), "{:?}", review.changes);
+    assert!(!review.breaking());
+    assert_eq!(review.semver.bump, "none");
+}
+
+#[test]
+fn operation_added() {
+    let review = review_edit(|spec| {
+        at(spec, "/paths")["/security/phone"] = json!({
+            "get": {"operationId": "get_account_phone", "responses": {"200": {"description": "ok"}}}
+        });
+    });
+    assert_rule(
+        &review,
+        "operation-added",
+        false,
+        false,
+        &["get_account_phone"],
+    );
+    assert_eq!(review.operations.len(), 1);
+    assert_eq!(review.operations[0].status, "added");
+    assert_eq!(review.operations[0].path, "/security/phone");
+    assert!(!review.breaking());
+}
+
+#[test]
+fn operation_removed() {
+    let review = review_edit(|spec| {
+        at(spec, "/paths")
+            .as_object_mut()
+            .unwrap()
+            .remove("/security/verify-email");
+    });
+    assert_rule(
+        &review,
+        "operation-removed",
+        true,
+        true,
+        &["verify_account_email"],
+    );
+    assert_eq!(review.operations[0].status, "removed");
+    assert!(review.breaking());
+}
+
+#[test]
+fn operation_renamed_on_the_same_method_and_path() {
+    let review = review_edit(|spec| {
+        *at(spec, "/paths/~1security~1email~1remove/post/operationId") =
+            json!("delete_account_email");
+    });
+    assert_rule(
+        &review,
+        "operation-renamed",
+        false,
+        true,
+        &["delete_account_email"],
+    );
+    assert_eq!(review.changes.len(), 1, "{:?}", review.changes);
+}
+
+#[test]
+fn operation_method_changed() {
+    let review = review_edit(|spec| {
+        let item = at(spec, "/paths/~1security~1email~1remove")
+            .as_object_mut()
+            .unwrap();
+        let op = item.remove("post").unwrap();
+        item.insert("delete".into(), op);
+    });
+    let change = assert_rule(
+        &review,
+        "operation-method-changed",
+        true,
+        false,
+        &["remove_account_email"],
+    );
+    assert!(
+        change.message.contains("POST -> DELETE"),
+        "{}",
+        change.message
+    );
+}
+
+#[test]
+fn operation_path_changed() {
+    let review = review_edit(|spec| {
+        let paths = at(spec, "/paths").as_object_mut().unwrap();
+        let item = paths.remove("/security/verify-email").unwrap();
+        paths.insert("/security/email/verify".into(), item);
+    });
+    assert_rule(
+        &review,
+        "operation-path-changed",
+        true,
+        false,
+        &["verify_account_email"],
+    );
+}
+
+#[test]
+fn required_request_property_added() {
+    let review = review_edit(|spec| {
+        let request = schema(spec, "SetAccountEmailRequest");
+        request["properties"]["name"] = json!({"type": "string"});
+        request["required"] = json!(["email", "name"]);
+    });
+    let change = assert_rule(
+        &review,
+        "request-property-required-added",
+        true,
+        true,
+        &["set_account_email"],
+    );
+    assert_eq!(change.direction, Direction::Request);
+    assert_eq!(change.reached[0].trail, "SetAccountEmailRequest.name");
+    assert_eq!(review.operations[0].status, "changed");
+    assert_eq!(review.operations[0].operation_id, "set_account_email");
+}
+
+/// A base spec with an optional plain-string `name` in the request of set_account_email.
+fn with_optional_name(spec: &mut Value) {
+    schema(spec, "SetAccountEmailRequest")["properties"]["name"] = json!({"type": "string"});
+}
+
+#[test]
+fn request_property_optional_to_required() {
+    let review = review_pair(with_optional_name, |spec| {
+        schema(spec, "SetAccountEmailRequest")["required"] = json!(["email", "name"]);
+    });
+    // Option<String> -> String.
+    assert_rule(
+        &review,
+        "request-property-became-required",
+        true,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_property_required_to_optional_breaks_rust_only() {
+    let review = review_edit(|spec| {
+        schema(spec, "SetAccountEmailRequest")["required"] = json!([]);
+    });
+    assert_rule(
+        &review,
+        "request-property-became-optional",
+        false,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_max_length_tightened_and_loosened() {
+    let review = review_edit(|spec| schema(spec, "EmailAddress")["maxLength"] = json!(100));
+    // EmailAddress is already a validated newtype: same Rust type.
+    let change = assert_rule(
+        &review,
+        "request-max-length-tightened",
+        true,
+        false,
+        &["set_account_email"],
+    );
+    assert_eq!(change.location, "EmailAddress");
+    assert_eq!(change.reached[0].trail, "SetAccountEmailRequest.email");
+
+    let review = review_edit(|spec| schema(spec, "EmailAddress")["maxLength"] = json!(320));
+    assert_rule(
+        &review,
+        "request-max-length-loosened",
+        false,
+        false,
+        &["set_account_email"],
+    );
+    assert!(!review.breaking());
+}
+
+#[test]
+fn max_length_on_a_plain_string_makes_a_newtype() {
+    let review = review_pair(with_optional_name, |spec| {
+        schema(spec, "SetAccountEmailRequest")["properties"]["name"]["maxLength"] = json!(40);
+    });
+    assert_rule(
+        &review,
+        "request-max-length-tightened",
+        true,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_min_length_tightened_and_loosened() {
+    let review = review_edit(|spec| schema(spec, "VerificationCode")["minLength"] = json!(6));
+    assert_rule(
+        &review,
+        "request-min-length-tightened",
+        true,
+        false,
+        &["verify_account_email"],
+    );
+    let review = review_edit(|spec| {
+        schema(spec, "EmailAddress")
+            .as_object_mut()
+            .unwrap()
+            .remove("minLength");
+    });
+    assert_rule(
+        &review,
+        "request-min-length-loosened",
+        false,
+        false,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_pattern_changed_added_and_removed() {
+    let review =
+        review_edit(|spec| schema(spec, "VerificationCode")["pattern"] = json!("^[0-9]+$"));
+    assert_rule(
+        &review,
+        "request-pattern-changed",
+        true,
+        false,
+        &["verify_account_email"],
+    );
+    let review = review_edit(|spec| {
+        schema(spec, "VerificationCode")
+            .as_object_mut()
+            .unwrap()
+            .remove("pattern");
+    });
+    assert_rule(
+        &review,
+        "request-pattern-loosened",
+        false,
+        false,
+        &["verify_account_email"],
+    );
+    let review = review_pair(with_optional_name, |spec| {
+        schema(spec, "SetAccountEmailRequest")["properties"]["name"]["pattern"] = json!("^[a-z]+$");
+    });
+    assert_rule(
+        &review,
+        "request-pattern-tightened",
+        true,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_enum_values_removed_and_added() {
+    let base = |spec: &mut Value| {
+        schema(spec, "SetAccountEmailRequest")["properties"]["kind"] =
+            json!({"type": "string", "enum": ["personal", "work"]});
+    };
+    let review = review_pair(base, |spec| {
+        schema(spec, "SetAccountEmailRequest")["properties"]["kind"]["enum"] = json!(["personal"]);
+    });
+    assert_rule(
+        &review,
+        "request-enum-value-removed",
+        true,
+        true,
+        &["set_account_email"],
+    );
+    let review = review_pair(base, |spec| {
+        schema(spec, "SetAccountEmailRequest")["properties"]["kind"]["enum"] =
+            json!(["personal", "work", "other"]);
+    });
+    // Safe to send; a new variant breaks exhaustive matches.
+    assert_rule(
+        &review,
+        "request-enum-value-added",
+        false,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn request_format_tightened_and_loosened() {
+    let review = review_pair(
+        |spec| schema(spec, "EmailAddress")["format"] = json!("email"),
+        |spec| {
+            schema(spec, "EmailAddress")
+                .as_object_mut()
+                .unwrap()
+                .remove("format");
+        },
+    );
+    assert_rule(
+        &review,
+        "request-format-loosened",
+        false,
+        false,
+        &["set_account_email"],
+    );
+    let review = review_edit(|spec| schema(spec, "VerificationCode")["format"] = json!("digits"));
+    assert_rule(
+        &review,
+        "request-format-tightened",
+        true,
+        false,
+        &["verify_account_email"],
+    );
+}
+
+#[test]
+fn response_property_removed() {
+    let review = review_edit(|spec| {
+        schema(spec, "GetAccountEmailResponse")["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("verified");
+    });
+    let change = assert_rule(
+        &review,
+        "response-property-removed",
+        true,
+        true,
+        &["get_account_email"],
+    );
+    assert_eq!(change.direction, Direction::Response);
+    assert_eq!(change.reached[0].trail, "GetAccountEmailResponse.verified");
+}
+
+#[test]
+fn response_property_required_to_optional() {
+    let review = review_pair(require_verified, |spec| {
+        schema(spec, "GetAccountEmailResponse")["required"] = json!(["success"]);
+    });
+    // A client reading `verified` finds nothing; `bool` becomes `Option<bool>`.
+    assert_rule(
+        &review,
+        "response-property-became-optional",
+        true,
+        true,
+        &["get_account_email"],
+    );
+    // With a `default`, typify keeps the plain type: a wire break only.
+    let review = review_pair(require_has_email, |spec| {
+        schema(spec, "GetAccountEmailResponse")["required"] = json!(["success"]);
+    });
+    assert_rule(
+        &review,
+        "response-property-became-optional",
+        true,
+        false,
+        &["get_account_email"],
+    );
+}
+
+/// A base where `GetAccountEmailResponse.verified` is required.
+fn require_verified(spec: &mut Value) {
+    schema(spec, "GetAccountEmailResponse")["required"] = json!(["success", "verified"]);
+}
+
+/// A base where `GetAccountEmailResponse.hasEmail` (which has a default) is required.
+fn require_has_email(spec: &mut Value) {
+    schema(spec, "GetAccountEmailResponse")["required"] = json!(["success", "hasEmail"]);
+}
+
+#[test]
+fn nullable_property_made_required_keeps_its_rust_type() {
+    let review = review_edit(|spec| {
+        schema(spec, "GetAccountEmailResponse")["required"] = json!(["success", "email"]);
+    });
+    // `email` is nullable: Option<String> either way.
+    assert_rule(
+        &review,
+        "response-property-became-required",
+        false,
+        false,
+        &["get_account_email"],
+    );
+}
+
+#[test]
+fn optional_response_property_added_is_wire_safe_and_a_rust_break() {
+    let review = review_edit(|spec| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["expiresIn"] =
+            json!({"type": "integer"});
+    });
+    assert_rule(
+        &review,
+        "response-property-optional-added",
+        false,
+        true,
+        &["set_account_email"],
+    );
+    assert_eq!(review.semver.bump, "breaking");
+}
+
+#[test]
+fn response_enum_value_added_breaks_the_wire() {
+    let base = |spec: &mut Value| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["message"]["enum"] =
+            json!(["VERIFY_EMAIL", "INVALID"]);
+    };
+    let review = review_pair(base, |spec| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["message"]["enum"] =
+            json!(["VERIFY_EMAIL", "INVALID", "RATE_LIMITED"]);
+    });
+    assert_rule(
+        &review,
+        "response-enum-value-added",
+        true,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn response_type_and_format_changed() {
+    let review = review_edit(|spec| {
+        schema(spec, "GetAccountEmailResponse")["properties"]["verified"]["type"] = json!("string");
+    });
+    assert_rule(
+        &review,
+        "response-type-changed",
+        true,
+        true,
+        &["get_account_email"],
+    );
+    // String -> chrono::DateTime: narrower on the wire, another Rust type.
+    let review = review_edit(|spec| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["message"]["format"] =
+            json!("date-time");
+    });
+    assert_rule(
+        &review,
+        "response-format-tightened",
+        false,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn success_status_removed() {
+    let review = review_edit(|spec| {
+        at(spec, "/paths/~1security~1email/get/responses")
+            .as_object_mut()
+            .unwrap()
+            .remove("200");
+    });
+    assert_rule(
+        &review,
+        "response-success-status-removed",
+        true,
+        true,
+        &["get_account_email"],
+    );
+}
+
+#[test]
+fn media_type_removed() {
+    let review = review_edit(|spec| {
+        let content = at(spec, "/paths/~1security~1email/post/requestBody/content")
+            .as_object_mut()
+            .unwrap();
+        let json = content.remove("application/json").unwrap();
+        content.insert("application/x-www-form-urlencoded".into(), json);
+    });
+    assert_rule(
+        &review,
+        "request-media-type-removed",
+        true,
+        true,
+        &["set_account_email"],
+    );
+    assert_rule(
+        &review,
+        "request-media-type-added",
+        false,
+        false,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn security_requirement_changed() {
+    // The header moves: old clients send the wrong one.
+    let review = review_edit(|spec| {
+        *at(spec, "/components/securitySchemes/clientToken/name") = json!("X-Client-Token");
+    });
+    assert_rule(
+        &review,
+        "security-requirement-changed",
+        true,
+        false,
+        &ALL_OPERATIONS,
+    );
+    // Dropping the requirement breaks nobody.
+    let review = review_edit(|spec| {
+        at(spec, "/paths/~1security~1email/get")["security"] = json!([]);
+    });
+    assert_rule(
+        &review,
+        "security-requirement-changed",
+        false,
+        false,
+        &["get_account_email"],
+    );
+    // A description of the scheme is no change.
+    let review = review_edit(|spec| {
+        *at(spec, "/components/securitySchemes/clientToken/description") = json!("Other words.");
+    });
+    assert!(review.changes.is_empty(), "{:?}", review.changes);
+}
+
+#[test]
+fn server_url_changed() {
+    let review = review_edit(|spec| {
+        *at(spec, "/servers/0/url") =
+            json!("https://api2.z-api.io/instances/{instance}/token/{token}");
+    });
+    let change = assert_rule(&review, "server-url-changed", true, false, &ALL_OPERATIONS);
+    assert!(
+        change.message.contains("api2.z-api.io"),
+        "{}",
+        change.message
+    );
+}
+
+#[test]
+fn description_only_edits_are_reported_not_breaking() {
+    let review = review_edit(|spec| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["success"]["description"] =
+            json!("Other words.");
+        *at(spec, "/paths/~1security~1email/get/summary") = json!("Read the email");
+    });
+    let rules: Vec<&str> = review.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(rules, ["description-changed", "description-changed"]);
+    assert!(!review.breaking());
+    assert_eq!(review.semver.bump, "patch");
+}
+
+#[test]
+fn a_shared_schema_change_is_reported_once_with_every_operation() {
+    // ErrorBody is reached through components/responses by all four operations.
+    let review = review_edit(|spec| {
+        schema(spec, "ErrorBody")["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("message");
+    });
+    let change = assert_rule(
+        &review,
+        "response-property-removed",
+        true,
+        true,
+        &ALL_OPERATIONS,
+    );
+    assert_eq!(change.location, "ErrorBody.message");
+    assert_eq!(review.changes.len(), 1);
+}
+
+#[test]
+fn nested_changes_name_the_path_to_them() {
+    let base = |spec: &mut Value| {
+        schema(spec, "GetAccountEmailResponse")["properties"]["history"] =
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/EmailChange"}});
+        at(spec, "/components/schemas")["EmailChange"] = json!({
+            "type": "object",
+            "required": ["at"],
+            "properties": {"at": {"type": "string"}}
+        });
+    };
+    let review = review_pair(base, |spec| {
+        schema(spec, "EmailChange")["required"] = json!([]);
+    });
+    let change = assert_rule(
+        &review,
+        "response-property-became-optional",
+        true,
+        true,
+        &["get_account_email"],
+    );
+    assert_eq!(change.location, "EmailChange.at");
+    assert_eq!(
+        change.reached[0].trail,
+        "GetAccountEmailResponse.history[].at"
+    );
+}
+
+#[test]
+fn an_unknown_keyword_counts_as_breaking() {
+    let review =
+        review_edit(|spec| schema(spec, "EmailAddress")["not"] = json!({"type": "integer"}));
+    assert_rule(
+        &review,
+        "request-schema-changed",
+        true,
+        true,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn json_report_has_the_documented_keys() {
+    let review = review_edit(|spec| {
+        at(spec, "/paths")
+            .as_object_mut()
+            .unwrap()
+            .remove("/security/verify-email");
+    });
+    let json = review::to_json(&review, "HEAD~1");
+    assert_eq!(json["breaking"], json!(true));
+    assert_eq!(
+        json["semver"]["required_version"],
+        Value::Null,
+        "no version given"
+    );
+    let change = &json["changes"][0];
+    for key in [
+        "rule",
+        "breaking",
+        "message",
+        "operations",
+        "direction",
+        "wire_breaking",
+        "rust_breaking",
+    ] {
+        assert!(change.get(key).is_some(), "{key} missing from {change}");
+    }
+    assert_eq!(change["rule"], "operation-removed");
+    assert_eq!(change["breaking"], json!(true));
+    assert_eq!(
+        change["operations"][0]["operationId"],
+        "verify_account_email"
+    );
+    assert_eq!(change["operations"][0]["method"], "POST");
+}
+
+#[test]
+fn markdown_report_lists_breaking_changes_first() {
+    let review = review_edit(|spec| {
+        schema(spec, "EmailAddress")["maxLength"] = json!(100);
+        *at(spec, "/info/description") = json!("Other words.");
+    });
+    let markdown = review::to_markdown(&review, "main");
+    let breaking = markdown.find("### Breaking changes").expect(&markdown);
+    let other = markdown.find("### Other changes").expect(&markdown);
+    assert!(breaking < other, "{markdown}");
+    assert!(
+        markdown.contains("└─ SetAccountEmailRequest.email"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("**Breaking**"), "{markdown}");
+}
+
+fn versioned(spec: String, version: &str) -> Snapshot {
+    Snapshot {
+        version: Some(version.into()),
+        ..Snapshot::spec(spec)
+    }
+}
+
+#[test]
+fn semver_needs_the_next_minor_for_a_break_under_0_x() {
+    let old = edited(require_verified);
+    let new = edited(|spec| {
+        require_verified(spec);
+        schema(spec, "GetAccountEmailResponse")["required"] = json!(["success"]);
+    });
+    let review = review::review(
+        &versioned(old.clone(), "0.1.3"),
+        &versioned(new.clone(), "0.1.3"),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(review.semver.required_version.as_deref(), Some("0.2.0"));
+    assert!(!review.semver.satisfied);
+    let review = review::review(
+        &versioned(old.clone(), "0.1.3"),
+        &versioned(new, "0.2.0"),
+        &[],
+    )
+    .unwrap();
+    assert!(review.semver.satisfied);
+
+    let docs = edited(|spec| {
+        require_verified(spec);
+        *at(spec, "/info/description") = json!("Other words.");
+    });
+    let review = review::review(&versioned(old, "0.1.3"), &versioned(docs, "0.1.3"), &[]).unwrap();
+    assert_eq!(review.semver.bump, "patch");
+    assert_eq!(review.semver.required_version.as_deref(), Some("0.1.4"));
+    assert!(!review.semver.satisfied);
+}
+
+fn accept(rule: &str, target: &str) -> Accepted {
+    Accepted {
+        rule: rule.into(),
+        target: target.into(),
+        reason: "agreed with the API owner".into(),
+    }
+}
+
+#[test]
+fn accepted_breaks_are_shown_and_do_not_gate() {
+    let old = Snapshot::spec(edited(require_verified));
+    let new = Snapshot::spec(edited(|spec| {
+        schema(spec, "GetAccountEmailResponse")["required"] = json!(["success"]);
+        schema(spec, "ErrorBody")["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("message");
+    }));
+    let review = review::review(&old, &new, &[]).unwrap();
+    assert_eq!(review.unaccepted_breaks().count(), 2);
+
+    // ErrorBody reaches four operations; accepting one of them is not enough.
+    let accepted = [
+        accept("response-property-became-optional", "get_account_email"),
+        accept("response-property-removed", "get_account_email"),
+        accept("request-property-removed", "set_account_email"),
+    ];
+    let review = review::review(&old, &new, &accepted).unwrap();
+    let open: Vec<&str> = review
+        .unaccepted_breaks()
+        .map(|c| c.rule.as_str())
+        .collect();
+    assert_eq!(open, ["response-property-removed"]);
+    let accepted_change = find(&review, "response-property-became-optional");
+    assert_eq!(
+        accepted_change.accepted.as_deref(),
+        Some("agreed with the API owner")
+    );
+    assert!(review.breaking(), "an accepted break is still a break");
+    assert!(
+        review
+            .notes
+            .iter()
+            .any(|n| n.contains("request-property-removed")),
+        "unused entry noted: {:?}",
+        review.notes
+    );
+    assert!(review::to_markdown(&review, "main").contains("**accepted**: agreed"));
+
+    let accepted = [
+        accept("response-property-became-optional", "get_account_email"),
+        accept("response-property-removed", "*"),
+    ];
+    let review = review::review(&old, &new, &accepted).unwrap();
+    assert_eq!(review.unaccepted_breaks().count(), 0);
+}
+
+#[test]
+fn accepted_breaks_file_parses_and_needs_a_reason() {
+    let entries = review::parse_accepted(
+        "accepted:\n  - rule: operation-removed\n    operation: verify_account_email\n    reason: gone upstream\n",
+    )
+    .unwrap();
+    assert_eq!(
+        entries,
+        [Accepted {
+            rule: "operation-removed".into(),
+            target: "verify_account_email".into(),
+            reason: "gone upstream".into(),
+        }]
+    );
+    assert_eq!(review::parse_accepted("accepted: []\n").unwrap(), []);
+    let error = review::parse_accepted("accepted:\n  - rule: x\n    operation: y\n").unwrap_err();
+    assert!(error.contains("reason"), "{error}");
+    // The checked-in file parses.
+    let root = xtask::codegen::workspace_root();
+    let text = std::fs::read_to_string(root.join(review::ACCEPTED_PATH)).unwrap();
+    review::parse_accepted(&text).unwrap();
+}
+
+const OLD_CODE: &str = "pub mod types { pub struct Answer { pub success: bool } }\n";
+const NEW_CODE: &str = "pub mod types { pub struct Answer { pub success: bool, pub message: Option<String> } pub struct Extra; }\n";
+
+#[test]
+fn rust_items_of_the_generated_code_are_compared() {
+    let code = |spec: String, generated: &str| Snapshot {
+        generated: Some(generated.into()),
+        ..Snapshot::spec(spec)
+    };
+    // No spec change explains it: the changed item is a Rust break of its own.
+    let review = review::review(
+        &code(spec_text(), OLD_CODE),
+        &code(spec_text(), NEW_CODE),
+        &[],
+    )
+    .unwrap();
+    let changed = find(&review, "rust-item-changed");
+    assert_eq!(changed.location, "struct types::Answer");
+    assert!(changed.rust);
+    assert!(
+        changed.detail.contains("+    pub message: Option<String>,"),
+        "{}",
+        changed.detail
+    );
+    let added = find(&review, "rust-item-added");
+    assert_eq!(added.location, "struct types::Extra");
+    assert!(!added.breaking());
+
+    // With a spec change that breaks Rust, the item change is its evidence, not another break.
+    let new_spec = edited(|spec| {
+        schema(spec, "SetAccountEmailResponse")["properties"]["expiresIn"] =
+            json!({"type": "integer"});
+    });
+    let review =
+        review::review(&code(spec_text(), OLD_CODE), &code(new_spec, NEW_CODE), &[]).unwrap();
+    let changed = find(&review, "rust-item-changed");
+    assert!(!changed.rust, "{changed:?}");
+    assert!(
+        changed.message.contains("follows from the spec"),
+        "{}",
+        changed.message
+    );
+}
+
+#[test]
+fn hand_written_items_are_compared() {
+    let side = |source: &str| Snapshot {
+        hand_written: vec![("zapi-client/src/retry.rs".into(), source.into())],
+        ..Snapshot::spec(spec_text())
+    };
+    let old = "pub struct RetryPolicy { attempts: u32 }\nimpl RetryPolicy { pub fn max_attempts(self, n: u32) -> Self { self } pub(crate) fn next(&self) {} }\n";
+    let new = "pub struct RetryPolicy { attempts: u32 }\nimpl RetryPolicy { pub fn max_attempts(self, n: u64) -> Self { self } }\n";
+    let review = review::review(&side(old), &side(new), &[]).unwrap();
+    // `next` was pub(crate): its removal is no change.
+    let rules: Vec<(&str, &str)> = review
+        .changes
+        .iter()
+        .map(|c| (c.rule.as_str(), c.location.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [("rust-item-changed", "fn RetryPolicy::max_attempts")]
+    );
+    assert!(review.changes[0].rust);
+}
+
+#[test]
+fn a_changed_constant_value_is_shown_but_no_rust_break() {
+    let side = |source: &str| Snapshot {
+        hand_written: vec![("zapi-client/src/client.rs".into(), source.into())],
+        ..Snapshot::spec(spec_text())
+    };
+    let old = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);\n";
+    let value = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);\n";
+    let review = review::review(&side(old), &side(value), &[]).unwrap();
+    let change = find(&review, "rust-item-changed");
+    assert!(
+        !change.rust && change.message.contains("value changed"),
+        "{change:?}"
+    );
+
+    let retyped = "pub const DEFAULT_TIMEOUT: u64 = 30;\n";
+    let review = review::review(&side(old), &side(retyped), &[]).unwrap();
+    assert!(find(&review, "rust-item-changed").rust);
+}
+
+#[test]
+fn an_unparsable_spec_is_an_error() {
+    let error = review::review(
+        &Snapshot::spec(spec_text()),
+        &Snapshot::spec("paths: [oops"),
+        &[],
+    )
+    .unwrap_err();
+    assert!(error.starts_with("new spec:"), "{error}");
+    assert!(!error.contains('\n'), "{error}");
+}
+
+#[test]
+fn the_command_exits_2_with_one_line_when_it_cannot_run() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .output()
+            .expect("xtask runs")
+    };
+    let output = run(&["review", "--base", "no-such-revision-anywhere"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("unknown revision `no-such-revision-anywhere`"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+
+    let output = run(&["review", "--format", "xml"]);
+    assert_eq!(output.status.code(), Some(2));
+
+    let help = run(&["help"]);
+    assert!(
+        String::from_utf8(help.stdout)
+            .unwrap()
+            .contains("review [--base REV]")
+    );
+}
+
+/// A git repository in a fresh temporary directory, removed on drop.
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-review-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("openapi")).unwrap();
+        let repo = Repo(dir);
+        repo.git(&["init", "-q"]);
+        repo
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(&self.0)
+            .args([
+                "-c",
+                "user.name=review test",
+                "-c",
+                "user.email=review@test",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.0.join(path), text).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn end_to_end_against_a_git_repository() {
+    let repo = Repo::new("e2e");
+    repo.write("openapi/zapi.yaml", &spec_text());
+    repo.commit("the spec");
+    repo.write(
+        "openapi/zapi.yaml",
+        &edited(|spec| {
+            let request = schema(spec, "SetAccountEmailRequest");
+            request["properties"]["name"] = json!({"type": "string"});
+            request["required"] = json!(["email", "name"]);
+        }),
+    );
+    repo.commit("a required request property");
+
+    let options = |format| Options {
+        base: Some("HEAD~1".into()),
+        format,
+        fail_on_breaking: true,
+    };
+    let outcome = review::run(repo.path(), &options(Format::Json)).unwrap();
+    assert!(outcome.gate_failed);
+    let json: Value = serde_json::from_str(&outcome.report).unwrap();
+    assert_eq!(json["breaking"], json!(true));
+    assert_eq!(
+        json["changes"][0]["rule"],
+        "request-property-required-added"
+    );
+    assert_eq!(
+        json["changes"][0]["operations"][0]["operationId"],
+        "set_account_email"
+    );
+
+    // The reviewer accepts it: the gate passes, the report still shows it.
+    repo.write(
+        review::ACCEPTED_PATH,
+        "accepted:\n  - rule: request-property-required-added\n    operation: set_account_email\n    reason: Z-API now requires a name\n",
+    );
+    let outcome = review::run(repo.path(), &options(Format::Markdown)).unwrap();
+    assert!(!outcome.gate_failed, "{}", outcome.report);
+    assert!(
+        outcome
+            .report
+            .contains("**accepted**: Z-API now requires a name"),
+        "{}",
+        outcome.report
+    );
+
+    // Uncommitted edits count: against HEAD, the working tree differs by nothing.
+    let head = Options {
+        base: Some("HEAD".into()),
+        ..options(Format::Json)
+    };
+    let outcome = review::run(repo.path(), &head).unwrap();
+    assert!(outcome.review.changes.is_empty());
+
+    let unknown = Options {
+        base: Some("v9.9.9".into()),
+        ..options(Format::Json)
+    };
+    assert_eq!(
+        review::run(repo.path(), &unknown).unwrap_err(),
+        "unknown revision `v9.9.9`"
+    );
+    let bad = Options {
+        base: None,
+        ..options(Format::Json)
+    };
+    // No main branch here: the default base is HEAD.
+    assert_eq!(review::run(repo.path(), &bad).unwrap().base, "HEAD");
+}
