@@ -48,6 +48,7 @@
 //! | `{dir}-enum-value-removed` | request | yes | a variant goes |
 //! | `{dir}-enum-value-added` | response | yes | a new variant: exhaustive `match`es stop compiling; a strict client rejects the value |
 //! | `{dir}-schema-renamed` | no | yes | the Rust type is renamed |
+//! | `{dir}-default-changed` | if a default is removed or changed | if the field type changes | an optional property with a default is its plain type, without one an `Option` |
 //! | `{dir}-schema-changed` | yes | yes | any other keyword: no rule knows it, so it counts as breaking |
 //! | `security-requirement-changed` | if an old credential set no longer suffices | no | the hand-written hooks send the credentials |
 //! | `server-url-changed` | yes | no | the default base URL is hand-written (`DEFAULT_BASE_URL`) |
@@ -525,7 +526,8 @@ fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> (&'a Value, Option<Stri
 const DOC_KEYS: [&str; 5] = ["description", "title", "summary", "example", "examples"];
 
 /// Schema keywords the walk knows; any other that differs is `{dir}-schema-changed`.
-const HANDLED_SCHEMA_KEYS: [&str; 27] = [
+const HANDLED_SCHEMA_KEYS: [&str; 28] = [
+    "default",
     "description",
     "title",
     "example",
@@ -1445,6 +1447,28 @@ impl<'a> SpecDiff<'a> {
                             rust,
                             &loc,
                             format!("property `{loc}` became optional"),
+                            reach.clone(),
+                        );
+                    }
+                    let (da, db) = (
+                        resolve(self.old, a).0.get("default"),
+                        resolve(self.new, b).0.get("default"),
+                    );
+                    if da != db {
+                        let show =
+                            |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
+                        // Added: only says how an absent value reads. Removed
+                        // or changed: an absent value now means something
+                        // else. The Rust type (typify: an optional property
+                        // with a default is plain, without one an Option) is
+                        // what `field_shape` says.
+                        self.emit(
+                            format!("{d}-default-changed"),
+                            dir,
+                            da.is_some(),
+                            was == is && rust,
+                            &loc,
+                            format!("`{loc}`: default {} -> {}", show(da), show(db)),
                             reach.clone(),
                         );
                     }

@@ -1119,3 +1119,36 @@ fn end_to_end_against_a_git_repository() {
     // No main branch here: the default base is HEAD.
     assert_eq!(review::run(repo.path(), &bad).unwrap().base, "HEAD");
 }
+
+#[test]
+fn default_added_to_an_optional_property_changes_its_rust_type() {
+    let review = review_edit(|spec| {
+        schema(spec, "GetAccountEmailResponse")["properties"]["verified"]["default"] = json!(false);
+    });
+    // `Option<bool>` becomes `bool`; an absent value already read as absent.
+    assert_rule(
+        &review,
+        "response-default-changed",
+        false,
+        true,
+        &["get_account_email"],
+    );
+    let review = review_pair(
+        |spec| {
+            schema(spec, "GetAccountEmailResponse")["properties"]["verified"]["default"] =
+                json!(false)
+        },
+        |spec| {
+            schema(spec, "GetAccountEmailResponse")["properties"]["verified"]["default"] =
+                json!(true)
+        },
+    );
+    // An absent value now reads as true: a wire break, the same Rust type.
+    assert_rule(
+        &review,
+        "response-default-changed",
+        true,
+        false,
+        &["get_account_email"],
+    );
+}
