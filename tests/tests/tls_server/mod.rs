@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 pub const CA: &[u8] = include_bytes!("../../fixtures/tls/ca.der");
-const SERVER_CERT: &[u8] = include_bytes!("../../fixtures/tls/server.der");
+pub const SERVER_CERT: &[u8] = include_bytes!("../../fixtures/tls/server.der");
 const SERVER_KEY: &[u8] = include_bytes!("../../fixtures/tls/server.key.der");
 
 /// Serves one JSON answer per connection over TLS; returns the port.
