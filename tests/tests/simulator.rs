@@ -112,7 +112,12 @@ async fn method_content_type_and_body_are_enforced() {
     // zapi-client turns on reqwest's rustls-no-provider: a plain reqwest
     // client then needs a process-wide crypto provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
+    // Plain HTTP only: no roots, so reqwest does not read the system CA
+    // store (CI runs the tests without one).
+    let http = reqwest::Client::builder()
+        .tls_certs_only([])
+        .build()
+        .unwrap();
     let cases = [
         (
             http.get(url("verify-email"))

@@ -1,60 +1,11 @@
 //! HTTPS in the default configuration (rustls on ring, the platform's
 //! verifier): a local TLS server whose test CA the client is told to trust.
 
-use std::sync::Arc;
+mod tls_server;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tls_server::{CA, SERVER_CERT, tls_server};
 use zapi_client::{Client, Error};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
-
-const CA: &[u8] = include_bytes!("../fixtures/tls/ca.der");
-const SERVER_CERT: &[u8] = include_bytes!("../fixtures/tls/server.der");
-const SERVER_KEY: &[u8] = include_bytes!("../fixtures/tls/server.key.der");
-
-/// Serves one JSON answer per connection over TLS; returns the port.
-async fn tls_server() -> u16 {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from(SERVER_CERT.to_vec())],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(SERVER_KEY.to_vec())),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if tls.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let body = r#"{"success":true,"hasEmail":true,"email":"a@b.co","verified":true}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tls.write_all(answer.as_bytes()).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    port
-}
 
 #[tokio::test]
 async fn https_works_with_a_trusted_root() {
@@ -96,4 +47,93 @@ fn a_root_that_is_not_der_is_a_build_error() {
         error.to_string().starts_with("cannot set up TLS: "),
         "{error}"
     );
+}
+
+/// A runner whose clock lags (by hours, or a wrong date) still accepts the
+/// test certificates: their validity starts long before they were made.
+#[test]
+fn the_test_certificates_were_valid_long_before_today() {
+    const YEAR: u64 = 365 * 24 * 60 * 60;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for (name, der) in [("ca.der", CA), ("server.der", SERVER_CERT)] {
+        let (not_before, not_after) = validity(der);
+        assert!(
+            not_before + YEAR <= now,
+            "{name}: notBefore {not_before} is less than a year before now ({now})"
+        );
+        assert!(
+            not_after >= now + 50 * YEAR,
+            "{name}: notAfter {not_after} is within 50 years"
+        );
+    }
+}
+
+/// notBefore and notAfter of a DER certificate, in Unix seconds: a minimal
+/// walk of Certificate -> TBSCertificate -> Validity (RFC 5280 4.1).
+fn validity(der: &[u8]) -> (u64, u64) {
+    let (_, certificate, _) = tlv(der);
+    let (_, mut tbs, _) = tlv(certificate);
+    // Skip the optional [0] version, serialNumber, signature and issuer.
+    if tbs[0] == 0xa0 {
+        tbs = tlv(tbs).2;
+    }
+    for _ in 0..3 {
+        tbs = tlv(tbs).2;
+    }
+    let (tag, validity, _) = tlv(tbs);
+    assert_eq!(tag, 0x30, "Validity is a SEQUENCE");
+    let (before_tag, before, rest) = tlv(validity);
+    let (after_tag, after, _) = tlv(rest);
+    (time(before_tag, before), time(after_tag, after))
+}
+
+/// One DER element: its tag, its contents, what follows it.
+fn tlv(input: &[u8]) -> (u8, &[u8], &[u8]) {
+    let tag = input[0];
+    let (len, header) = match input[1] {
+        short @ 0..=0x7f => (usize::from(short), 2),
+        long => {
+            let n = usize::from(long & 0x7f);
+            let len = input[2..2 + n]
+                .iter()
+                .fold(0, |len, &b| (len << 8) | usize::from(b));
+            (len, 2 + n)
+        }
+    };
+    (tag, &input[header..header + len], &input[header + len..])
+}
+
+/// UTCTime (YYMMDDHHMMSSZ, 1950-2049) or GeneralizedTime (YYYYMMDDHHMMSSZ)
+/// in Unix seconds.
+fn time(tag: u8, text: &[u8]) -> u64 {
+    let text = std::str::from_utf8(text).unwrap();
+    let digits = |s: &str| s.parse::<u64>().unwrap();
+    let (year, rest) = match tag {
+        0x17 => {
+            let yy = digits(&text[..2]);
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &text[2..])
+        }
+        0x18 => (digits(&text[..4]), &text[4..]),
+        other => panic!("tag {other:#x} is not a time"),
+    };
+    assert_eq!(rest.len(), 11, "seconds and Z: {text}");
+    let (month, day) = (digits(&rest[..2]), digits(&rest[2..4]));
+    let (hour, minute, second) = (
+        digits(&rest[4..6]),
+        digits(&rest[6..8]),
+        digits(&rest[8..10]),
+    );
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+    // days_from_civil, for years from 1970 on).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + hour * 3600 + minute * 60 + second
 }
