@@ -714,7 +714,7 @@ async fn credentials_echoed_in_answer_headers_are_redacted() {
         .await
         .unwrap();
     let headers = format!("{:?}", answer.headers());
-    assert_no_secret("answer headers", &[headers.clone()]);
+    assert_no_secret("answer headers", std::slice::from_ref(&headers));
     assert_eq!(
         answer.headers()["x-echo"],
         "/instances/<redacted>/token/<redacted>?t=<redacted>"
@@ -976,4 +976,69 @@ async fn ten_thousand_requests_64_at_a_time_all_answered_nothing_leaked() {
     }
     assert_eq!(server.open_connections(), 0, "connections leaked");
     assert_eq!(metrics.num_alive_tasks(), tasks_before, "tasks leaked");
+}
+
+// ------------------------------------------------------------------- secrets
+
+/// Secrets marked `format: password` in the spec (the email verification
+/// code; the PIN) print as `<redacted>` in every type, builder and error, and
+/// an answer that echoes one has it redacted.
+#[tokio::test]
+async fn request_secrets_never_print_and_are_redacted_from_answers() {
+    const CODE: &str = "837261";
+    let code: zapi_client::types::VerificationCode = CODE.parse().unwrap();
+    assert_eq!(format!("{code:?}"), "<redacted>");
+    assert_eq!(format!("{code}"), "<redacted>");
+    assert_eq!(code.as_str(), CODE, "the value itself stays usable");
+
+    let server = TestServer::replying(Reply::json(
+        400,
+        &json!({"error": format!("code {CODE} is wrong"), "echo": CODE}),
+    ))
+    .await;
+    let client = client_for(&server);
+    let builder = client
+        .verify_account_email()
+        .body_map(|b| b.verification_code(CODE));
+    let body = zapi_client::types::VerifyAccountEmailRequest {
+        verification_code: code.clone(),
+    };
+    let mut printed_values = vec![
+        format!("{builder:?}"),
+        format!("{builder:#?}"),
+        format!("{body:?}"),
+    ];
+    let error = builder.send_checked().await.unwrap_err();
+    assert_eq!(
+        error.server_message(),
+        Some("code <redacted> is wrong"),
+        "{error:?}"
+    );
+    printed_values.extend(printed(&error));
+    let raw = client
+        .verify_account_email()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap_err();
+    printed_values.extend(printed_generated(&raw));
+    for text in &printed_values {
+        assert!(!text.contains(CODE), "the code leaked in {text}");
+    }
+    assert_eq!(
+        server.requests()[0].json()["verificationCode"],
+        CODE,
+        "the code itself is sent"
+    );
+
+    // A malformed code is refused without quoting it.
+    let bad = "12 34 56";
+    let error = client
+        .verify_account_email()
+        .body_map(|b| b.verification_code(bad))
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+    assert!(!format!("{error} {error:?}").contains(bad), "{error:?}");
 }

@@ -111,19 +111,31 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
     serde_norway::from_value(value).map_err(yaml_error)
 }
 
-/// Generates the client module text, header included, from the spec at `spec_path`.
+/// Generates the client module text, header included, from the spec at `spec_path`:
+/// progenitor's client, then three steps of ours on its syntax tree: the
+/// schemars derive behind a feature, secret types redacted
+/// (xtask/src/secrets.rs), and the per-operation facts and `send_checked`
+/// (xtask/src/facts.rs).
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
-    let facts = crate::facts::read(&spec).map_err(|cause| CodegenError::Generate {
+    let failed = |cause: String| CodegenError::Generate {
         path: spec_path.to_owned(),
         cause,
-    })?;
-    generate_with(spec_path, |generator| {
-        generator.generate_tokens(&spec).map(|tokens| {
-            let facts = crate::facts::tokens(&facts);
-            schemars_behind_feature(quote::quote!(#tokens #facts))
-        })
-    })
+    };
+    let secrets = crate::secrets::secret_schemas(&spec);
+    let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
+    generate_with(
+        spec_path,
+        |generator| generator.generate_tokens(&spec),
+        |file| {
+            gate_items(&mut file.items);
+            crate::secrets::redact(file, &secrets)?;
+            let facts = syn::parse2::<syn::File>(crate::facts::tokens(&facts))
+                .map_err(|e| e.to_string())?;
+            file.items.extend(facts.items);
+            Ok(())
+        },
+    )
 }
 
 /// Makes the `schemars::JsonSchema` derive conditional on zapi-client's
@@ -186,7 +198,11 @@ fn gate_derive(attrs: &mut Vec<syn::Attribute>) {
 /// Generates the httpmock helpers, header included, from the spec at `spec_path`.
 pub fn generate_mock(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
-    let text = generate_with(spec_path, |generator| generator.httpmock(&spec, "crate"))?;
+    let text = generate_with(
+        spec_path,
+        |generator| generator.httpmock(&spec, "crate"),
+        |_| Ok(()),
+    )?;
     fix_mock_paths(&text).map_err(|cause| CodegenError::Generate {
         path: spec_path.to_owned(),
         cause,
@@ -196,6 +212,7 @@ pub fn generate_mock(spec_path: &Path) -> Result<String, CodegenError> {
 fn generate_with(
     spec_path: &Path,
     generate: impl FnOnce(&mut Generator) -> Result<proc_macro2::TokenStream, progenitor::Error>,
+    post_process: impl FnOnce(&mut syn::File) -> Result<(), String>,
 ) -> Result<String, CodegenError> {
     let failed = |cause: String| CodegenError::Generate {
         path: spec_path.to_owned(),
@@ -207,7 +224,8 @@ fn generate_with(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&mut generator)))
             .map_err(|panic| failed(panic_message(&*panic)))?
             .map_err(|e| failed(e.to_string()))?;
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| failed(e.to_string()))?;
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|e| failed(e.to_string()))?;
+    post_process(&mut file).map_err(failed)?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
 

@@ -6,6 +6,7 @@
 //! | --- | --- | --- |
 //! | `x-zapi-retry-safe: bool` (required) | repeating the call after a request that may have reached Z-API leaves the account as one call would | `operation_facts::retry_safe` |
 //! | `x-zapi-failure-message: <property>` | the 200 answer's property that says why when `success` is false | `send_checked` of the operation |
+//! | `format: password` on a component schema (xtask/src/secrets.rs) | the value is a secret | redacted `Debug`/`Display`; `operation_facts::secret_properties` |
 //! | `x-zapi-bodiless-content-type: <media type>` | a POST without body still sends this `Content-Type` (the vendor's examples do, and Z-API answers 415 without it) | `operation_facts::bodiless_content_type` |
 //!
 //! Every operation's 200 answer must be a `$ref` to an object schema with a
@@ -26,10 +27,15 @@ pub struct OperationFacts {
     pub bodiless_content_type: Option<String>,
     /// The 200 answer's schema name (the generated type's name).
     pub answer_type: String,
+    /// JSON names of the request body properties that hold a secret.
+    pub secret_properties: Vec<String>,
 }
 
 /// Reads every operation's facts; `Err` names the operation and what is missing.
-pub fn read(spec: &OpenAPI) -> Result<Vec<OperationFacts>, String> {
+pub fn read(
+    spec: &OpenAPI,
+    secrets: &std::collections::BTreeSet<String>,
+) -> Result<Vec<OperationFacts>, String> {
     let mut facts = Vec::new();
     for (path, method, operation) in spec.operations() {
         let id = operation
@@ -90,7 +96,9 @@ pub fn read(spec: &OpenAPI) -> Result<Vec<OperationFacts>, String> {
                 ));
             }
         }
+        let secret_properties = crate::secrets::secret_properties(spec, operation, secrets);
         facts.push(OperationFacts {
+            secret_properties,
             operation_id: id,
             retry_safe,
             failure_message,
@@ -174,6 +182,14 @@ pub fn tokens(facts: &[OperationFacts]) -> TokenStream {
             .as_deref()
             .map(|ct| quote!(#id => Some(#ct),))
     });
+    let secret_properties = facts
+        .iter()
+        .filter(|f| !f.secret_properties.is_empty())
+        .map(|f| {
+            let id = &f.operation_id;
+            let names = &f.secret_properties;
+            quote!(#id => &[#(#names),*],)
+        });
     let checked = facts.iter().map(|f| {
         let builder = format_ident!("{}", pascal_case(&f.operation_id));
         let answer = format_ident!("{}", f.answer_type);
@@ -221,6 +237,14 @@ pub fn tokens(facts: &[OperationFacts]) -> TokenStream {
                 match operation_id {
                     #(#content_types)*
                     _ => None,
+                }
+            }
+            /// Request body properties whose schema has `format: password`:
+            /// an answer that echoes their value has it redacted.
+            pub(crate) fn secret_properties(operation_id: &str) -> &'static [&'static str] {
+                match operation_id {
+                    #(#secret_properties)*
+                    _ => &[],
                 }
             }
         }

@@ -5,4 +5,5 @@ pub mod bench;
 pub mod codegen;
 pub mod facts;
 pub mod review;
+pub mod secrets;
 pub mod surface;

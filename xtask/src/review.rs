@@ -49,6 +49,7 @@
 //! | `{dir}-enum-value-added` | response | yes | a new variant: exhaustive `match`es stop compiling; a strict client rejects the value |
 //! | `{dir}-schema-renamed` | no | yes | the Rust type is renamed |
 //! | `{dir}-default-changed` | if a default is removed or changed | if the field type changes | an optional property with a default is its plain type, without one an `Option` |
+//! | `secret-marked`, `secret-unmarked` | no | no | `format: password` added or removed: only what `Debug`/`Display` print changes |
 //! | `{dir}-schema-changed` | yes | yes | any other keyword: no rule knows it, so it counts as breaking |
 //! | `security-requirement-changed` | if an old credential set no longer suffices | no | the hand-written hooks send the credentials |
 //! | `server-url-changed` | yes | no | the default base URL is hand-written (`DEFAULT_BASE_URL`) |
@@ -1239,6 +1240,30 @@ impl<'a> SpecDiff<'a> {
                 );
             }
         }
+        let secret = |v: &Value| v.get("format").and_then(Value::as_str) == Some("password");
+        if secret(o) != secret(n)
+            && is_secret_mark(o.get("format"))
+            && is_secret_mark(n.get("format"))
+        {
+            // The value and the wire stay the same; only what Debug and
+            // Display print changes.
+            self.emit(
+                if secret(n) {
+                    "secret-marked"
+                } else {
+                    "secret-unmarked"
+                },
+                dir,
+                false,
+                false,
+                &loc,
+                format!(
+                    "`{loc}`: {} a secret (format: password)",
+                    if secret(n) { "now" } else { "no longer" }
+                ),
+                reach.clone(),
+            );
+        }
         if o.get("deprecated") != n.get("deprecated") {
             self.emit(
                 "deprecated-changed",
@@ -1694,6 +1719,11 @@ struct Constraint {
 
 /// The validation keywords that differ, each with whether fewer values
 /// (tightened) or more values (loosened) are valid now.
+/// No format, or `password` (the OpenAPI mark of a secret, which validates nothing).
+fn is_secret_mark(format: Option<&Value>) -> bool {
+    format.is_none_or(|f| f == "password")
+}
+
 fn constraints(o: &Value, n: &Value) -> Vec<Constraint> {
     let mut out = Vec::new();
     let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
@@ -1753,6 +1783,10 @@ fn constraints(o: &Value, n: &Value) -> Vec<Constraint> {
     }
     for (key, keyword) in [("pattern", "pattern"), ("format", "format")] {
         let (a, b) = (o.get(key), n.get(key));
+        // `format: password` only marks a secret: `secret-marked` reports it.
+        if key == "format" && is_secret_mark(a) && is_secret_mark(b) {
+            continue;
+        }
         if a != b {
             let (tightened, loosened) = match (a, b) {
                 (None, Some(_)) => (true, false),

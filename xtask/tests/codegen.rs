@@ -199,3 +199,58 @@ fn schemars_derive_is_put_behind_the_feature() {
     assert!(out.contains("#[derive(Clone,Debug)]#[cfg_attr(feature=\"schemars\",derive(schemars::JsonSchema))]pubstructA"), "{out}");
     assert!(out.contains("#[derive(Clone)]pubstructB"), "{out}");
 }
+
+/// The real spec with `from` replaced by `to` (which must occur).
+fn real_spec_with(from: &str, to: &str) -> String {
+    let spec = std::fs::read_to_string(codegen::workspace_root().join(codegen::SPEC_PATH)).unwrap();
+    assert!(spec.contains(from), "{from:?} is in the spec");
+    spec.replacen(from, to, 1)
+}
+
+#[test]
+fn spec_facts_are_required_and_checked() {
+    let error = assert_fails_untouched(
+        "no-retry-safe",
+        Some(&real_spec_with("      x-zapi-retry-safe: false\n", "")),
+        "progenitor failed: set_account_email: `x-zapi-retry-safe: true|false` is required",
+    );
+    assert!(matches!(error, CodegenError::Generate { .. }));
+    assert_fails_untouched(
+        "bad-failure-message",
+        Some(&real_spec_with(
+            "      x-zapi-retry-safe: false\n      x-zapi-failure-message: message\n",
+            "      x-zapi-retry-safe: false\n      x-zapi-failure-message: nothing\n",
+        )),
+        "progenitor failed: set_account_email: x-zapi-failure-message names `nothing`",
+    );
+}
+
+#[test]
+fn a_secret_prints_redacted_even_without_constraints() {
+    // Without constraints typify still makes a named schema a newtype (with a
+    // public field); its Debug and Display are redacted all the same.
+    let spec = real_spec_with(
+        "      minLength: 1\n      maxLength: 64\n      pattern: '^[^\\s\\x00-\\x1f\\x7f]+$'\n",
+        "",
+    );
+    let root = scratch_root("secret-unconstrained", Some(&spec));
+    let generated = codegen::generate(&root.join(codegen::SPEC_PATH)).unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+    let start = generated
+        .find("pub struct VerificationCode(")
+        .expect("a newtype");
+    let derive = &generated[..start].rsplit("#[derive(").next().unwrap();
+    assert!(!derive.contains("Debug"), "derived Debug: {derive}");
+    for imp in [
+        "impl ::std::fmt::Debug for VerificationCode",
+        "impl ::std::fmt::Display for VerificationCode",
+    ] {
+        let at = generated.find(imp).unwrap_or_else(|| panic!("{imp}"));
+        assert!(
+            generated[at..]
+                .lines()
+                .take(4)
+                .any(|l| l.contains("<redacted>"))
+        );
+    }
+}

@@ -395,11 +395,32 @@ fn request_format_tightened_and_loosened() {
         false,
         &["set_account_email"],
     );
-    let review = review_edit(|spec| schema(spec, "VerificationCode")["format"] = json!("digits"));
+    let review = review_edit(|spec| schema(spec, "EmailAddress")["format"] = json!("email"));
     assert_rule(
         &review,
         "request-format-tightened",
         true,
+        false,
+        &["set_account_email"],
+    );
+}
+
+#[test]
+fn marking_a_secret_breaks_nothing() {
+    let review = review_pair(
+        |spec| {
+            schema(spec, "VerificationCode")
+                .as_object_mut()
+                .unwrap()
+                .remove("format");
+        },
+        |spec| schema(spec, "VerificationCode")["format"] = json!("password"),
+    );
+    assert_eq!(review.changes.len(), 1, "{:?}", review.changes);
+    assert_rule(
+        &review,
+        "secret-marked",
+        false,
         false,
         &["verify_account_email"],
     );

@@ -22,7 +22,7 @@ pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PK
 pub(crate) const REDACTED: &str = "<redacted>";
 /// Credentials shorter than this are not scrubbed from answers: doing so would
 /// mangle ordinary text, and Z-API's real ids and tokens are far longer.
-const MIN_SCRUBBED_LEN: usize = 4;
+pub(crate) const MIN_SCRUBBED_LEN: usize = 4;
 
 /// Path segments: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so no credential can add a segment, a query or a fragment.

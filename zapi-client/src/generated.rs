@@ -178,7 +178,7 @@ the failure answers of the other operations.*/
 or control characters, at most 64 characters. A code with surrounding
 whitespace (a pasted line break) is refused, not trimmed: the client
 sends exactly what it is given; trim the input first.*/
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerificationCode(::std::string::String);
@@ -764,6 +764,17 @@ the failure answers of the other operations.*/
             }
         }
     }
+    /// `VerificationCode` is a secret (`format: password`): it prints as `<redacted>`.
+    impl ::std::fmt::Debug for VerificationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
+    impl ::std::fmt::Display for VerificationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Z-API account security email
@@ -1303,6 +1314,14 @@ pub(crate) mod operation_facts {
         match operation_id {
             "remove_account_email" => Some("application/json"),
             _ => None,
+        }
+    }
+    /// Request body properties whose schema has `format: password`:
+    /// an answer that echoes their value has it redacted.
+    pub(crate) fn secret_properties(operation_id: &str) -> &'static [&'static str] {
+        match operation_id {
+            "verify_account_email" => &["verificationCode"],
+            _ => &[],
         }
     }
 }

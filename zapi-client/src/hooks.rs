@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use crate::Client;
-use crate::client::{ClientContext, Credentials, REDACTED, base_path};
+use crate::client::{ClientContext, MIN_SCRUBBED_LEN, REDACTED, base_path};
 use crate::generated::operation_facts;
 use crate::retry::{self, Failure};
 use progenitor_client::Error;
@@ -72,13 +72,18 @@ impl ClientHooks<ClientContext> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
         let idempotent = operation_facts::retry_safe(info.operation_id);
+        let secrets = request_secrets(&request, info.operation_id);
+        let echoes = Echoes {
+            credentials: &context.credentials.echoes,
+            secrets: &secrets,
+        };
         let started = Instant::now();
         let mut attempt = 1;
         loop {
             // Bodies here are in memory, so a copy for the next attempt is cheap.
             let next = context.retry.and_then(|_| request.try_clone());
             let result = match self.client().execute(request).await {
-                Ok(response) => read_bounded(response, context).await,
+                Ok(response) => read_bounded(response, context.max_response_bytes, echoes).await,
                 Err(error) => Err(error),
             }
             // reqwest errors print their URL, which holds the instance and token.
@@ -147,13 +152,13 @@ struct BufferedBody(Bytes);
 /// in the body or a header, replaced by `<redacted>`.
 async fn read_bounded(
     mut response: reqwest::Response,
-    context: &ClientContext,
+    limit: usize,
+    echoes: Echoes<'_>,
 ) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
-    let limit = context.max_response_bytes;
     let mut headers = std::mem::take(response.headers_mut());
-    scrub_headers(&mut headers, &context.credentials);
+    scrub_headers(&mut headers, echoes);
     let too_large = |headers| {
         let body =
             reqwest::Body::wrap_stream(FailingBody(Some(ResponseTooLarge { status, limit })));
@@ -186,7 +191,7 @@ async fn read_bounded(
     } else {
         rest.freeze()
     };
-    let body = scrub(body, &context.credentials);
+    let body = scrub(body, echoes);
     // Only the post hook reads the buffered body, and only of error answers.
     let buffered = (!status.is_success()).then(|| body.clone());
     Ok(rebuild(
@@ -216,26 +221,62 @@ fn rebuild(
     reqwest::Response::from(response)
 }
 
-/// `bytes` with every echoed credential replaced; no copy when there is none.
-fn scrub(bytes: Bytes, credentials: &Credentials) -> Bytes {
-    if !credentials.echoes.iter().any(|e| contains(&bytes, e)) {
+/// What an answer must not echo: the credentials (raw and percent-encoded)
+/// and the request's secrets (`format: password` in the spec).
+#[derive(Clone, Copy)]
+struct Echoes<'a> {
+    credentials: &'a [Vec<u8>],
+    secrets: &'a [Vec<u8>],
+}
+
+impl Echoes<'_> {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.credentials
+            .iter()
+            .chain(self.secrets)
+            .map(Vec::as_slice)
+    }
+}
+
+/// The values of the request's secret body properties, to redact from the
+/// answer. As with credentials, values under 4 bytes are left alone.
+fn request_secrets(request: &reqwest::Request, operation_id: &str) -> Vec<Vec<u8>> {
+    let names = operation_facts::secret_properties(operation_id);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
+        return Vec::new();
+    };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    let mut secrets: Vec<Vec<u8>> = names
+        .iter()
+        .filter_map(|name| fields.get(*name)?.as_str())
+        .filter(|value| value.len() >= MIN_SCRUBBED_LEN)
+        .map(|value| value.as_bytes().to_vec())
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
+}
+
+/// `bytes` with every echo replaced; no copy when there is none.
+fn scrub(bytes: Bytes, echoes: Echoes<'_>) -> Bytes {
+    if !echoes.iter().any(|e| contains(&bytes, e)) {
         return bytes;
     }
     let mut out = bytes.to_vec();
-    for echo in &credentials.echoes {
+    for echo in echoes.iter() {
         out = replace_all(&out, echo, REDACTED.as_bytes());
     }
     Bytes::from(out)
 }
 
-fn scrub_headers(headers: &mut HeaderMap, credentials: &Credentials) {
+fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
     for value in headers.values_mut() {
-        if credentials
-            .echoes
-            .iter()
-            .any(|e| contains(value.as_bytes(), e))
-        {
-            let clean = scrub(Bytes::copy_from_slice(value.as_bytes()), credentials);
+        if echoes.iter().any(|e| contains(value.as_bytes(), e)) {
+            let clean = scrub(Bytes::copy_from_slice(value.as_bytes()), echoes);
             *value = HeaderValue::from_maybe_shared(clean)
                 .unwrap_or_else(|_| HeaderValue::from_static(REDACTED));
         }
@@ -288,6 +329,7 @@ impl futures_core::Stream for FailingBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Credentials;
 
     #[test]
     fn replace_all_replaces_every_occurrence() {
@@ -305,7 +347,12 @@ mod tests {
         let body = Bytes::from_static(
             b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
         );
-        let clean = scrub(body, &credentials);
+        let echoes = Echoes {
+            credentials: &credentials.echoes,
+            secrets: &[b"123456".to_vec()],
+        };
+        let body = [&body[..], b" pin 123456"].concat().into();
+        let clean = scrub(body, echoes);
         let text = String::from_utf8(clean.to_vec()).unwrap();
         for secret in [
             "inst ance",
@@ -313,9 +360,10 @@ mod tests {
             "tok/en12",
             "tok%2Fen12",
             "client-token-1",
+            "123456",
         ] {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
-        assert_eq!(text.matches(REDACTED).count(), 5, "{text}");
+        assert_eq!(text.matches(REDACTED).count(), 6, "{text}");
     }
 }

@@ -1,14 +1,11 @@
 //! Typed Rust client for [Z-API](https://z-api.io), the Brazilian WhatsApp HTTP
-//! API: the account-security email operations.
+//! API: the WhatsApp account's security settings (its email and its two-step
+//! PIN).
 //!
-//! | operation | request | what it does |
-//! | --- | --- | --- |
-//! | [`Client::set_account_email`] | `POST /security/email` | registers an email; usually answers `VERIFY_EMAIL` |
-//! | [`Client::verify_account_email`] | `POST /security/verify-email` | completes the registration with the emailed code |
-//! | [`Client::get_account_email`] | `GET /security/email` | whether there is an email, which, and if verified |
-//! | [`Client::remove_account_email`] | `POST /security/email/remove` | removes the email |
-//!
-//! Z-API documents these for mobile instances only.
+//! Each operation of the spec (`openapi/zapi.yaml` in this crate's
+//! repository) is a method of [`Client`] named after its operationId, whose
+//! docs give its method and path; the crate's README has the table. Z-API
+//! documents these for mobile instances only.
 //!
 //! Build a [`Client`] once from the instance id, the instance token and the
 //! account's Client-Token; every call then carries them.
