@@ -11,6 +11,19 @@ pub fn spec() -> Value {
     serde_norway::from_str(&text).expect("openapi/zapi.yaml is YAML")
 }
 
+/// The method (lowercase) and path of the operation with `operation_id`.
+pub fn method_and_path(operation_id: &str) -> (String, String) {
+    let spec = spec();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            if operation["operationId"] == operation_id {
+                return (method.clone(), path.clone());
+            }
+        }
+    }
+    panic!("no operation {operation_id} in the spec")
+}
+
 /// `paths.<path>.<method>` of the spec.
 pub fn operation(path: &str, method: &str) -> Value {
     let op = spec()["paths"][path][method].clone();
@@ -33,4 +46,40 @@ pub fn response_example(path: &str, method: &str) -> Value {
             .clone();
     assert!(!example.is_null(), "no 200 example for {method} {path}");
     example
+}
+
+/// `x-zapi-retry-safe` of the operation with `operation_id`.
+pub fn retry_safe(operation_id: &str) -> bool {
+    let (method, path) = method_and_path(operation_id);
+    operation(&path, &method)["x-zapi-retry-safe"]
+        .as_bool()
+        .expect("x-zapi-retry-safe is a bool")
+}
+
+/// The request body properties of `operation_id` whose schema is marked
+/// `format: password` (a secret).
+pub fn secret_properties(operation_id: &str) -> Vec<String> {
+    let spec = spec();
+    let (method, path) = method_and_path(operation_id);
+    let resolve = |value: &Value| -> Value {
+        match value["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                spec["components"]["schemas"][name].clone()
+            }
+            None => value.clone(),
+        }
+    };
+    let op = &spec["paths"][&path][&method];
+    let body = resolve(&op["requestBody"]["content"]["application/json"]["schema"]);
+    body["properties"]
+        .as_object()
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(_, schema)| resolve(schema)["format"] == "password")
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -12,6 +12,11 @@ fn example<T: serde::de::DeserializeOwned>(op: Op) -> T {
     serde_json::from_value(op.response_example()).unwrap()
 }
 
+/// The spec's request example of `op`, as its typed request.
+fn request<T: serde::de::DeserializeOwned>(op: Op) -> T {
+    serde_json::from_value(op.request_example().unwrap()).unwrap()
+}
+
 fn client(server: &MockServer, instance: &str) -> zapi_client::Client {
     zapi_client::Client::builder(instance, TOKEN)
         .client_token(CLIENT_TOKEN)
@@ -45,7 +50,25 @@ async fn every_operation_is_matched_by_its_typed_mock() {
             server.remove_account_email(|_, then| {
                 then.ok(&example(Op::Remove));
             }),
+            server.set_security_code(|when, then| {
+                when.body(&request(Op::SetPin));
+                then.ok(&example(Op::SetPin));
+            }),
+            server.get_has_security_code(|_, then| {
+                then.ok(&example(Op::GetHasPin));
+            }),
+            server.remove_security_code(|_, then| {
+                then.ok(&example(Op::RemovePin));
+            }),
+            server.confirm_security_code(|when, then| {
+                when.body(&request(Op::ConfirmPin));
+                then.ok(&example(Op::ConfirmPin));
+            }),
+            server.forgot_security_code(|_, then| {
+                then.ok(&example(Op::ForgotPin));
+            }),
         ];
+        assert_eq!(mocks.len(), Op::ALL.len(), "a mock per operation");
         let client = client(&server, instance);
         for op in Op::ALL {
             let answer = op

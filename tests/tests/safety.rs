@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use zapi_client::{Client, Error, GeneratedError, RetryPolicy};
+use zapi_client_tests::operation::Op;
 use zapi_client_tests::server::{RecordedRequest, Reply, TestServer};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for, client_for_closed_port};
 
@@ -1041,4 +1042,109 @@ async fn request_secrets_never_print_and_are_redacted_from_answers() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
     assert!(!format!("{error} {error:?}").contains(bad), "{error:?}");
+}
+
+/// Every operation whose body holds a secret: the secret is sent, never
+/// printed by the builder or any error, and redacted from an answer that
+/// echoes it.
+#[tokio::test]
+async fn every_operations_secrets_are_sent_and_never_printed() {
+    const SECRET: &str = "583920";
+    let mut covered = Vec::new();
+    for op in Op::ALL {
+        let secrets = zapi_client_tests::spec::secret_properties(op.id());
+        let Some(mut body) = op.request_example() else {
+            continue;
+        };
+        for name in &secrets {
+            body[name] = json!(SECRET);
+        }
+        if secrets.is_empty() {
+            continue;
+        }
+        covered.push(op.id());
+        let server = TestServer::replying(Reply::json(
+            200,
+            &json!({"success": false, "message": format!("{SECRET} refused"), "echo": SECRET}),
+        ))
+        .await;
+        let error = op
+            .call_with(&client_for(&server), Some(&body))
+            .await
+            .unwrap_err();
+        assert_eq!(error.server_message(), Some("<redacted> refused"), "{op:?}");
+        for text in printed(&error) {
+            assert!(!text.contains(SECRET), "{op:?}: {text}");
+        }
+        let sent = server.single_request().json();
+        for name in &secrets {
+            assert_eq!(sent[name], SECRET, "{op:?} sends {name}");
+        }
+    }
+    assert_eq!(
+        covered,
+        [
+            "verify_account_email",
+            "set_security_code",
+            "confirm_security_code"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_pin_is_refused_unsent_and_unquoted() {
+    let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
+    let client = client_for(&server);
+    for pin in [
+        "12345",
+        "12 3456",
+        "123456\n",
+        "abcdef",
+        "１２３４５６",
+        &"1".repeat(65),
+    ] {
+        for sent in [
+            client
+                .set_security_code()
+                .body_map(|b| b.code(pin))
+                .send_checked()
+                .await
+                .map(|_| ()),
+            client
+                .confirm_security_code()
+                .body_map(|b| b.code(pin))
+                .send_checked()
+                .await
+                .map(|_| ()),
+        ] {
+            let error = sent.unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidInput { field, .. } if field == "code"),
+                "{pin:?}: {error:?}"
+            );
+            assert!(!format!("{error} {error:?}").contains(pin), "{error:?}");
+        }
+    }
+    assert_eq!(server.request_count(), 0, "nothing may be sent");
+}
+
+/// A timeout is retried exactly for the operations the spec marks
+/// `x-zapi-retry-safe: true`; the others (set_account_email,
+/// confirm_security_code, forgot_security_code) are sent once.
+#[tokio::test]
+async fn after_a_timeout_only_retry_safe_operations_are_repeated() {
+    for op in Op::ALL {
+        let server = flaky(1, Reply::Hang).await;
+        let client = Client::builder(INSTANCE, TOKEN)
+            .client_token(CLIENT_TOKEN)
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(300))
+            .retry(quick())
+            .build()
+            .unwrap();
+        let result = op.call(&client).await;
+        let safe = zapi_client_tests::spec::retry_safe(op.id());
+        assert_eq!(result.is_ok(), safe, "{op:?}: {result:?}");
+        assert_eq!(server.request_count(), if safe { 2 } else { 1 }, "{op:?}");
+    }
 }

@@ -158,3 +158,73 @@ async fn method_content_type_and_body_are_enforced() {
         assert!(body["error"].is_string(), "{body}");
     }
 }
+
+#[tokio::test]
+async fn the_pin_flow_behaves_like_the_service() {
+    let simulator = Simulator::start(CLIENT_TOKEN).await;
+    let client = client(&simulator, CLIENT_TOKEN);
+    let has_pin = || async {
+        client
+            .get_has_security_code()
+            .send_checked()
+            .await
+            .unwrap()
+            .has_code
+    };
+
+    assert!(!has_pin().await);
+    client
+        .set_security_code()
+        .body_map(|b| b.code("246810"))
+        .send_checked()
+        .await
+        .unwrap();
+    assert!(has_pin().await);
+
+    // Confirming checks the PIN.
+    let confirm = |code: &'static str| {
+        client
+            .confirm_security_code()
+            .body_map(move |b| b.code(code))
+            .send_checked()
+    };
+    assert!(confirm("246810").await.is_ok());
+    let wrong = confirm("999999").await.unwrap_err();
+    assert!(
+        matches!(&wrong, Error::Unsuccessful { message: Some(m) } if m == "wrong PIN"),
+        "{wrong:?}"
+    );
+
+    // The reset link needs a verified email.
+    let forgot = || client.forgot_security_code().send_checked();
+    let refused = forgot().await.unwrap_err();
+    assert_eq!(
+        refused.server_message(),
+        Some("the account has no verified email")
+    );
+    assert_eq!(simulator.pin_reset_emails(INSTANCE), 0);
+    client
+        .set_account_email()
+        .body_map(|b| b.email("owner@example.com"))
+        .send_checked()
+        .await
+        .unwrap();
+    let code = simulator.inbox_code(INSTANCE).unwrap();
+    client
+        .verify_account_email()
+        .body_map(|b| b.verification_code(code))
+        .send_checked()
+        .await
+        .unwrap();
+    forgot().await.unwrap();
+    assert_eq!(simulator.pin_reset_emails(INSTANCE), 1);
+
+    client.remove_security_code().send_checked().await.unwrap();
+    assert!(!has_pin().await);
+    let again = client
+        .remove_security_code()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert_eq!(again.server_message(), Some("the account has no PIN"));
+}

@@ -80,12 +80,19 @@ fn assert_rule(review: &Review, rule: &str, wire: bool, rust: bool, reached: &[&
     change.clone()
 }
 
-const ALL_OPERATIONS: [&str; 4] = [
-    "get_account_email",
-    "remove_account_email",
-    "set_account_email",
-    "verify_account_email",
-];
+/// Every operationId of the real spec, sorted as the review reports them.
+fn all_operations() -> Vec<String> {
+    let spec = review::parse_spec(&spec_text()).expect("the spec parses");
+    let mut ids: Vec<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
 
 #[test]
 fn the_same_spec_reformatted_is_no_change() {
@@ -610,7 +617,10 @@ fn security_requirement_changed() {
         "security-requirement-changed",
         true,
         false,
-        &ALL_OPERATIONS,
+        &all_operations()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
     );
     // Dropping the requirement breaks nobody.
     let review = review_edit(|spec| {
@@ -636,7 +646,16 @@ fn server_url_changed() {
         *at(spec, "/servers/0/url") =
             json!("https://api2.z-api.io/instances/{instance}/token/{token}");
     });
-    let change = assert_rule(&review, "server-url-changed", true, false, &ALL_OPERATIONS);
+    let change = assert_rule(
+        &review,
+        "server-url-changed",
+        true,
+        false,
+        &all_operations()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     assert!(
         change.message.contains("api2.z-api.io"),
         "{}",
@@ -659,7 +678,7 @@ fn description_only_edits_are_reported_not_breaking() {
 
 #[test]
 fn a_shared_schema_change_is_reported_once_with_every_operation() {
-    // ErrorBody is reached through components/responses by all four operations.
+    // ErrorBody is reached through components/responses by every operation.
     let review = review_edit(|spec| {
         schema(spec, "ErrorBody")["properties"]
             .as_object_mut()
@@ -671,7 +690,10 @@ fn a_shared_schema_change_is_reported_once_with_every_operation() {
         "response-property-removed",
         true,
         true,
-        &ALL_OPERATIONS,
+        &all_operations()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
     );
     assert_eq!(change.location, "ErrorBody.message");
     assert_eq!(review.changes.len(), 1);

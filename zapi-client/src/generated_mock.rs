@@ -245,6 +245,317 @@ pub mod operations {
             )
         }
     }
+    pub struct GetHasSecurityCodeWhen(::httpmock::When);
+    impl GetHasSecurityCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/instances/[^/]+/token/[^/]+/security/two-fa-code$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetHasSecurityCodeThen(::httpmock::Then);
+    impl GetHasSecurityCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GetHasSecurityCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SetSecurityCodeWhen(::httpmock::When);
+    impl SetSecurityCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/instances/[^/]+/token/[^/]+/security/two-fa-code$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::SetSecurityCodeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SetSecurityCodeThen(::httpmock::Then);
+    impl SetSecurityCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SetSecurityCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RemoveSecurityCodeWhen(::httpmock::When);
+    impl RemoveSecurityCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/security/two-fa-code/remove$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct RemoveSecurityCodeThen(::httpmock::Then);
+    impl RemoveSecurityCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RemoveSecurityCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ConfirmSecurityCodeWhen(::httpmock::When);
+    impl ConfirmSecurityCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/confirm-pin-code$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ConfirmSecurityCodeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ConfirmSecurityCodeThen(::httpmock::Then);
+    impl ConfirmSecurityCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ConfirmSecurityCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ForgotSecurityCodeWhen(::httpmock::When);
+    impl ForgotSecurityCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/recovery-pin-code$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ForgotSecurityCodeThen(::httpmock::Then);
+    impl ForgotSecurityCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ForgotSecurityCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -267,6 +578,33 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::RemoveAccountEmailWhen,
             operations::RemoveAccountEmailThen,
+        );
+    fn get_has_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetHasSecurityCodeWhen,
+            operations::GetHasSecurityCodeThen,
+        );
+    fn set_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SetSecurityCodeWhen, operations::SetSecurityCodeThen);
+    fn remove_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RemoveSecurityCodeWhen,
+            operations::RemoveSecurityCodeThen,
+        );
+    fn confirm_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConfirmSecurityCodeWhen,
+            operations::ConfirmSecurityCodeThen,
+        );
+    fn forgot_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForgotSecurityCodeWhen,
+            operations::ForgotSecurityCodeThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -317,6 +655,73 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RemoveAccountEmailWhen::new(when),
                 operations::RemoveAccountEmailThen::new(then),
+            )
+        })
+    }
+    fn get_has_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetHasSecurityCodeWhen,
+            operations::GetHasSecurityCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetHasSecurityCodeWhen::new(when),
+                operations::GetHasSecurityCodeThen::new(then),
+            )
+        })
+    }
+    fn set_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SetSecurityCodeWhen, operations::SetSecurityCodeThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SetSecurityCodeWhen::new(when),
+                operations::SetSecurityCodeThen::new(then),
+            )
+        })
+    }
+    fn remove_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RemoveSecurityCodeWhen,
+            operations::RemoveSecurityCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RemoveSecurityCodeWhen::new(when),
+                operations::RemoveSecurityCodeThen::new(then),
+            )
+        })
+    }
+    fn confirm_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConfirmSecurityCodeWhen,
+            operations::ConfirmSecurityCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ConfirmSecurityCodeWhen::new(when),
+                operations::ConfirmSecurityCodeThen::new(then),
+            )
+        })
+    }
+    fn forgot_security_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForgotSecurityCodeWhen,
+            operations::ForgotSecurityCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ForgotSecurityCodeWhen::new(when),
+                operations::ForgotSecurityCodeThen::new(then),
             )
         })
     }
