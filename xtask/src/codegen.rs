@@ -129,6 +129,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
         |generator| generator.generate_tokens(&spec),
         |file| {
             gate_items(&mut file.items);
+            credentials_in_urls(file)?;
             crate::secrets::redact(file, &secrets)?;
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(&facts))
                 .map_err(|e| e.to_string())?;
@@ -136,6 +137,60 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             Ok(())
         },
     )
+}
+
+/// The generated operations build their URL as `format!("{}/path",
+/// client.baseurl)`. This step makes it `client.inner.request_base`, the base
+/// URL with `/instances/<instance>/token/<token>` (zapi-client's
+/// `ClientContext`): the credentials go into the URL as it is first built,
+/// with no rewrite per request, while the generated `Client` keeps a base URL
+/// without credentials (its derived `Debug` and `baseurl()` show it).
+/// Fails when no URL was rewritten, so a progenitor upgrade that changes the
+/// shape is noticed here.
+pub fn credentials_in_urls(file: &mut syn::File) -> Result<(), String> {
+    use proc_macro2::{TokenStream, TokenTree};
+    use syn::visit_mut::VisitMut;
+
+    fn rewrite(tokens: TokenStream, count: &mut usize) -> TokenStream {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        let mut i = 0;
+        while i < trees.len() {
+            let is = |at: usize, text: &str| trees.get(at).is_some_and(|t| t.to_string() == text);
+            if is(i, "client") && is(i + 1, ".") && is(i + 2, "baseurl") {
+                out.extend(quote::quote!(client.inner.request_base));
+                *count += 1;
+                i += 3;
+                continue;
+            }
+            out.push(trees[i].clone());
+            i += 1;
+        }
+        out.into_iter().collect()
+    }
+
+    struct Urls(usize);
+    impl VisitMut for Urls {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if mac.path.is_ident("format") {
+                mac.tokens = rewrite(std::mem::take(&mut mac.tokens), &mut self.0);
+            }
+        }
+    }
+    let mut urls = Urls(0);
+    urls.visit_file_mut(file);
+    if urls.0 == 0
+        && file
+            .items
+            .iter()
+            .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"))
+    {
+        return Err(
+            "progenitor's output changed shape: no `format!(.., client.baseurl)` URL to rewrite"
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// Makes the `schemars::JsonSchema` derive conditional on zapi-client's

@@ -1,6 +1,7 @@
 //! Building a [`Client`]: credentials, base URL, timeouts, limits, retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -184,84 +185,186 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What the hooks need besides the base URL, held as the generated
-/// [`Client`]'s inner value (so the client never keeps a credential in its base
-/// URL). `Debug` shows no credential.
-#[derive(Clone, Debug)]
+/// What the hooks need, held as the generated [`Client`]'s inner value: the
+/// shared transport and this instance's credentials. The generated client's
+/// own base URL holds no credential, so its derived `Debug` shows none; the
+/// generated operations build their URL from `request_base` instead (a step
+/// of `cargo xtask codegen`). `Debug` shows no credential.
+#[derive(Clone)]
 pub struct ClientContext {
+    pub(crate) shared: Arc<Shared>,
     pub(crate) credentials: Credentials,
+    /// `<base URL>/instances/<instance>/token/<token>`: every operation's
+    /// path is appended to it, so no request URL is rewritten.
+    pub(crate) request_base: String,
+}
+
+impl fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("transport", &self.shared)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What every client of a [`Transport`] shares.
+pub(crate) struct Shared {
+    /// Built by [`TransportBuilder::build`], redirects off: the only HTTP
+    /// client requests go through (see the `exec` hook).
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: Option<RetryPolicy>,
 }
 
-impl Client {
-    /// Starts building a client for one Z-API instance: its id and token
-    /// (Z-API panel). Add the account's security token with
-    /// [`ClientBuilder::client_token`] once it is activated (Security tab);
-    /// nothing is checked until [`ClientBuilder::build`].
-    pub fn builder(instance: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            instance: instance.into(),
-            token: token.into(),
-            client_token: None,
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.base_url)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One connection pool, TLS setup and configuration shared by the clients of
+/// many instances: for partners running hundreds or thousands of instances
+/// from one process. Build it once; each [`Transport::client`] is then a few
+/// hundred bytes and opens no pool of its own. Cloning is cheap.
+///
+/// ```no_run
+/// use zapi_client::Transport;
+///
+/// # fn run(accounts: Vec<(String, String, String)>) -> Result<(), zapi_client::BuildError> {
+/// let transport = Transport::builder()
+///     .timeout(std::time::Duration::from_secs(20))
+///     .build()?;
+/// let clients = accounts
+///     .iter()
+///     .map(|(instance, token, client_token)| {
+///         transport.client(instance, token).client_token(client_token).build()
+///     })
+///     .collect::<Result<Vec<_>, _>>()?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Transport {
+    shared: Arc<Shared>,
+}
+
+impl Transport {
+    /// Starts configuring a transport; the defaults are
+    /// [`Client::builder`]'s.
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
             extra_roots: Vec::new(),
-            http_client: None,
+            configure_reqwest: None,
+        }
+    }
+
+    /// A client for one instance on this transport:
+    /// `transport.client(instance, token).client_token(client_token).build()?`.
+    pub fn client(&self, instance: impl Into<String>, token: impl Into<String>) -> InstanceBuilder {
+        InstanceBuilder {
+            transport: self.clone(),
+            instance: instance.into(),
+            token: token.into(),
+            client_token: None,
         }
     }
 }
 
-/// Configures a [`Client`]; see [`Client::builder`].
-#[derive(Clone)]
+/// Credentials of one instance on a [`Transport`]; see [`Transport::client`].
 #[must_use]
-pub struct ClientBuilder {
+pub struct InstanceBuilder {
+    transport: Transport,
     instance: String,
     token: String,
     client_token: Option<String>,
-    base_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_bytes: usize,
-    retry: Option<RetryPolicy>,
-    extra_roots: Vec<Vec<u8>>,
-    http_client: Option<reqwest::Client>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl fmt::Debug for InstanceBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
+        f.debug_struct("InstanceBuilder")
+            .field("transport", &self.transport)
             .field("instance", &format_args!("{REDACTED}"))
             .field("token", &format_args!("{REDACTED}"))
             .field(
                 "client_token",
                 &self.client_token.as_ref().map(|_| REDACTED),
             )
+            .finish()
+    }
+}
+
+impl InstanceBuilder {
+    /// The account security token; see [`ClientBuilder::client_token`].
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
+
+    /// Checks the credentials and makes the client: no new pool, TLS setup
+    /// or verifier.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let credentials =
+            Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
+        let shared = self.transport.shared;
+        let mut request_base =
+            String::with_capacity(shared.base_url.len() + credentials.path_prefix.len());
+        request_base.push_str(&shared.base_url);
+        request_base.push_str(&credentials.path_prefix);
+        let http = shared.http.clone();
+        let base_url = shared.base_url.clone();
+        let context = ClientContext {
+            shared,
+            credentials,
+            request_base,
+        };
+        Ok(Client::new_with_client(&base_url, http, context))
+    }
+}
+
+/// Configures a [`Transport`]; see [`Transport::builder`].
+#[derive(Clone)]
+#[must_use]
+pub struct TransportBuilder {
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
+    extra_roots: Vec<Vec<u8>>,
+    configure_reqwest: Option<ConfigureReqwest>,
+}
+
+type ConfigureReqwest = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("extra_roots", &self.extra_roots.len())
-            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field(
+                "configure_reqwest",
+                &self.configure_reqwest.as_ref().map(|_| "custom"),
+            )
             .finish()
     }
 }
 
-impl ClientBuilder {
-    /// The account security token, sent as the `Client-Token` header on
-    /// every request. Z-API generates it disabled; once the account owner
-    /// activates it (panel, Security tab), requests without it are refused
-    /// with `{"error": "null not allowed"}`. Without this call no
-    /// `Client-Token` header is sent.
-    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
-        self.client_token = Some(client_token.into());
-        self
-    }
-
+impl TransportBuilder {
     /// Where requests go instead of [`DEFAULT_BASE_URL`]: a local server in
     /// tests, a proxy. `http` or `https`, a host, optionally a port and a path
     /// stem; no query, fragment or user info.
@@ -298,250 +401,163 @@ impl ClientBuilder {
     }
 
     /// Also trusts this root certificate (DER), beside the platform's: a
-    /// corporate TLS proxy, a local test server. With the default
-    /// `rustls-ring` feature, such roots work even where the system has no
-    /// CA certificates; that store is read only at the first HTTPS request.
+    /// corporate TLS proxy, a local test server.
     pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.extra_roots.push(der.into());
         self
     }
 
-    /// Uses this reqwest client (shared pool, proxy, custom TLS). Its own
-    /// timeouts, User-Agent and redirect policy then apply instead of this
-    /// builder's; keep redirects off, or Client-Token follows them.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Adjusts the reqwest client this transport builds (a proxy, pool
+    /// sizes, local address...), after this builder's settings, which it may
+    /// override, and before redirects are turned off, which it may not:
+    /// reqwest would resend the Client-Token to whatever host a redirect
+    /// names.
+    pub fn configure_reqwest(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_reqwest = Some(Arc::new(configure));
+        self
+    }
+
+    /// Checks the base URL and builds the HTTP client, its pool and TLS
+    /// setup, once for every client made from it.
+    pub fn build(self) -> Result<Transport, BuildError> {
+        let base_url = normalize_base_url(&self.base_url)?;
+        let builder = crate::tls::configure(
+            reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout),
+            &self.extra_roots,
+        )?;
+        let builder = match &self.configure_reqwest {
+            Some(configure) => configure(builder),
+            None => builder,
+        };
+        let http = builder
+            // Last, so no configuration turns it back on: reqwest would resend
+            // Client-Token to wherever a redirect points; Z-API does not
+            // redirect, so a 3xx is an error.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(BuildError::HttpClient)?;
+        Ok(Transport {
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                max_response_bytes: self.max_response_bytes,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Starts building a client for one Z-API instance: its id and token
+    /// (Z-API panel). Add the account's security token with
+    /// [`ClientBuilder::client_token`] once it is activated (Security tab);
+    /// nothing is checked until [`ClientBuilder::build`]. For many instances
+    /// in one process, share a [`Transport`] instead.
+    pub fn builder(instance: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            instance: instance.into(),
+            token: token.into(),
+            client_token: None,
+            transport: Transport::builder(),
+        }
+    }
+}
+
+/// Configures a [`Client`] for one instance with a transport of its own; see
+/// [`Client::builder`]. The transport settings are [`TransportBuilder`]'s.
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    instance: String,
+    token: String,
+    client_token: Option<String>,
+    transport: TransportBuilder,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("instance", &format_args!("{REDACTED}"))
+            .field("token", &format_args!("{REDACTED}"))
+            .field(
+                "client_token",
+                &self.client_token.as_ref().map(|_| REDACTED),
+            )
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The account security token, sent as the `Client-Token` header on
+    /// every request. Z-API generates it disabled; once the account owner
+    /// activates it (panel, Security tab), requests without it are refused
+    /// with `{"error": "null not allowed"}`. Without this call no
+    /// `Client-Token` header is sent.
+    pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
+        self.client_token = Some(client_token.into());
+        self
+    }
+
+    /// See [`TransportBuilder::base_url`].
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.transport = self.transport.base_url(base_url);
+        self
+    }
+
+    /// See [`TransportBuilder::timeout`]; default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.transport = self.transport.timeout(timeout);
+        self
+    }
+
+    /// See [`TransportBuilder::connect_timeout`]; default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport = self.transport.connect_timeout(timeout);
+        self
+    }
+
+    /// See [`TransportBuilder::max_response_bytes`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.transport = self.transport.max_response_bytes(limit);
+        self
+    }
+
+    /// See [`TransportBuilder::retry`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.transport = self.transport.retry(policy);
+        self
+    }
+
+    /// See [`TransportBuilder::add_root_certificate_der`].
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.transport = self.transport.add_root_certificate_der(der);
+        self
+    }
+
+    /// See [`TransportBuilder::configure_reqwest`]: a proxy, pool settings;
+    /// redirects stay off.
+    pub fn configure_reqwest(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.transport = self.transport.configure_reqwest(configure);
         self
     }
 
     /// Checks the credentials and the base URL and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials =
-            Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
-        let base_url = normalize_base_url(&self.base_url)?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => tls::configure(
-                reqwest::Client::builder()
-                    .user_agent(USER_AGENT)
-                    // reqwest would resend Client-Token to wherever a redirect
-                    // points; Z-API does not redirect, so a 3xx is an error.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout),
-                &self.extra_roots,
-            )?
-            .build()
-            .map_err(BuildError::HttpClient)?,
-        };
-        let context = ClientContext {
-            credentials,
-            max_response_bytes: self.max_response_bytes,
-            retry: self.retry,
-        };
-        Ok(Client::new_with_client(&base_url, http, context))
-    }
-}
-
-/// HTTPS setup per TLS feature: `rustls-ring` (default) hands reqwest a rustls
-/// configuration on the ring provider with the platform's verifier;
-/// `rustls-aws-lc` and `native-tls` use reqwest's own setup.
-mod tls {
-    use super::BuildError;
-
-    #[cfg(all(
-        feature = "rustls-ring",
-        not(any(feature = "rustls-aws-lc", feature = "native-tls"))
-    ))]
-    pub(super) fn configure(
-        builder: reqwest::ClientBuilder,
-        extra_roots: &[Vec<u8>],
-    ) -> Result<reqwest::ClientBuilder, BuildError> {
-        use std::sync::{Arc, OnceLock};
-
-        use rustls::pki_types::CertificateDer;
-
-        let failed = |e: &dyn std::fmt::Display| BuildError::Tls {
-            reason: e.to_string(),
-        };
-        let extra_roots: Vec<_> = extra_roots
-            .iter()
-            .map(|der| CertificateDer::from(der.clone()))
-            .collect();
-        // A root that does not parse is the caller's mistake: report it now,
-        // not at the first HTTPS request.
-        let mut check = rustls::RootCertStore::empty();
-        for root in &extra_roots {
-            check.add(root.clone()).map_err(|e| failed(&e))?;
-        }
-        // Passed explicitly rather than installed process-wide, so an
-        // application's own rustls default stays its own.
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier = LazyPlatformVerifier {
-            provider: provider.clone(),
-            extra_roots,
-            platform: OnceLock::new(),
-        };
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| failed(&e))?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        // reqwest is built without HTTP/2 here.
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(builder.tls_backend_preconfigured(config))
-    }
-
-    /// The platform's verifier (system roots plus the extra roots), made at
-    /// the first certificate to verify rather than at `build()`.
-    ///
-    /// Why: on Linux `Verifier::new` reads the system CA store and fails when
-    /// it holds nothing (a container without ca-certificates). Made eagerly,
-    /// that failed every `build()`, even for an `http://` base URL that never
-    /// sees a certificate. Made here, a missing store is an error on the
-    /// HTTPS request that needed it, saying what to do. Given extra roots,
-    /// the platform verifier accepts an empty system store, so those roots
-    /// alone still work.
-    #[cfg(all(
-        feature = "rustls-ring",
-        not(any(feature = "rustls-aws-lc", feature = "native-tls"))
-    ))]
-    #[derive(Debug)]
-    struct LazyPlatformVerifier {
-        provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
-        extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
-        /// Only a success is kept: after a failure the next request reads
-        /// the store again (it may have been installed since).
-        platform: std::sync::OnceLock<rustls_platform_verifier::Verifier>,
-    }
-
-    #[cfg(all(
-        feature = "rustls-ring",
-        not(any(feature = "rustls-aws-lc", feature = "native-tls"))
-    ))]
-    impl LazyPlatformVerifier {
-        fn platform(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
-            use rustls_platform_verifier::Verifier;
-
-            if let Some(verifier) = self.platform.get() {
-                return Ok(verifier);
-            }
-            let made = if self.extra_roots.is_empty() {
-                Verifier::new(self.provider.clone())
-            } else {
-                Verifier::new_with_extra_roots(self.extra_roots.clone(), self.provider.clone())
-            }
-            .map_err(|e| {
-                let e = match e {
-                    rustls::Error::General(reason) => reason,
-                    other => other.to_string(),
-                };
-                rustls::Error::General(format!(
-                    "no system CA certificates to verify the server with ({e}); install \
-                     ca-certificates (or set SSL_CERT_FILE to a PEM bundle), or trust a root \
-                     with ClientBuilder::add_root_certificate_der"
-                ))
-            })?;
-            // Two first handshakes at once may both make one; either will do.
-            Ok(self.platform.get_or_init(|| made))
-        }
-    }
-
-    #[cfg(all(
-        feature = "rustls-ring",
-        not(any(feature = "rustls-aws-lc", feature = "native-tls"))
-    ))]
-    impl rustls::client::danger::ServerCertVerifier for LazyPlatformVerifier {
-        fn verify_server_cert(
-            &self,
-            end_entity: &rustls::pki_types::CertificateDer<'_>,
-            intermediates: &[rustls::pki_types::CertificateDer<'_>],
-            server_name: &rustls::pki_types::ServerName<'_>,
-            ocsp_response: &[u8],
-            now: rustls::pki_types::UnixTime,
-        ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-            self.platform()?.verify_server_cert(
-                end_entity,
-                intermediates,
-                server_name,
-                ocsp_response,
-                now,
-            )
-        }
-
-        // The handshake signatures and schemes need no roots: these are what
-        // the platform verifier does on every platform, with the provider's
-        // algorithms.
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &rustls::pki_types::CertificateDer<'_>,
-            dss: &rustls::DigitallySignedStruct,
-        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &rustls::pki_types::CertificateDer<'_>,
-            dss: &rustls::DigitallySignedStruct,
-        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-            self.provider
-                .signature_verification_algorithms
-                .supported_schemes()
-        }
-    }
-
-    #[cfg(any(feature = "rustls-aws-lc", feature = "native-tls"))]
-    pub(super) fn configure(
-        builder: reqwest::ClientBuilder,
-        extra_roots: &[Vec<u8>],
-    ) -> Result<reqwest::ClientBuilder, BuildError> {
-        #[cfg(feature = "native-tls")]
-        let builder = builder.tls_backend_native();
-        let roots = extra_roots
-            .iter()
-            .map(|der| reqwest::Certificate::from_der(der))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| BuildError::Tls {
-                reason: e.to_string(),
-            })?;
-        Ok(builder.tls_certs_merge(roots))
-    }
-
-    #[cfg(not(any(
-        feature = "rustls-ring",
-        feature = "rustls-aws-lc",
-        feature = "native-tls"
-    )))]
-    pub(super) fn configure(
-        builder: reqwest::ClientBuilder,
-        extra_roots: &[Vec<u8>],
-    ) -> Result<reqwest::ClientBuilder, BuildError> {
-        if extra_roots.is_empty() {
-            Ok(builder)
-        } else {
-            Err(BuildError::Tls {
-                reason: "no TLS feature is enabled (rustls-ring, rustls-aws-lc or native-tls)"
-                    .to_owned(),
-            })
-        }
+        // The credentials first: their errors are the likelier ones.
+        Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
+        let mut instance = self.transport.build()?.client(self.instance, self.token);
+        instance.client_token = self.client_token;
+        instance.build()
     }
 }
 
@@ -568,23 +584,9 @@ fn normalize_base_url(base_url: &str) -> Result<String, BuildError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// The path part of a normalized base URL (`""` for `https://api.z-api.io`).
-pub(crate) fn base_path(base_url: &str) -> &str {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    base_url[after_scheme..]
-        .find('/')
-        .map_or("", |i| &base_url[after_scheme + i..])
-}
-
 #[cfg(test)]
 mod unit_tests {
     use super::*;
-
-    #[test]
-    fn base_path_of_normalized_urls() {
-        assert_eq!(base_path("https://api.z-api.io"), "");
-        assert_eq!(base_path("http://127.0.0.1:8080/stem/z"), "/stem/z");
-    }
 
     #[test]
     fn credentials_are_encoded_into_one_segment_each() {

@@ -1646,7 +1646,7 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/email", client.baseurl,);
+            let url = format!("{}/security/email", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -1753,7 +1753,7 @@ pub mod builder {
                     types::SetAccountEmailRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/email", client.baseurl,);
+            let url = format!("{}/security/email", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -1863,7 +1863,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/verify-email", client.baseurl,);
+            let url = format!("{}/security/verify-email", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -1936,7 +1936,7 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/email/remove", client.baseurl,);
+            let url = format!("{}/security/email/remove", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -2008,7 +2008,7 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/two-fa-code", client.baseurl,);
+            let url = format!("{}/security/two-fa-code", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -2122,7 +2122,7 @@ pub mod builder {
                     types::SetSecurityCodeRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/two-fa-code", client.baseurl,);
+            let url = format!("{}/security/two-fa-code", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -2195,7 +2195,9 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/two-fa-code/remove", client.baseurl,);
+            let url = format!(
+                "{}/security/two-fa-code/remove", client.inner.request_base,
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -2304,7 +2306,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/mobile/confirm-pin-code", client.baseurl,);
+            let url = format!("{}/mobile/confirm-pin-code", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -2377,7 +2379,7 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/mobile/recovery-pin-code", client.baseurl,);
+            let url = format!("{}/mobile/recovery-pin-code", client.inner.request_base,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use crate::Client;
-use crate::client::{ClientContext, MIN_SCRUBBED_LEN, REDACTED, base_path};
+use crate::client::{ClientContext, MIN_SCRUBBED_LEN, REDACTED};
 use crate::generated::operation_facts;
 use crate::retry::{self, Failure};
 use progenitor_client::Error;
@@ -25,23 +25,9 @@ impl ClientHooks<ClientContext> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // The URL already holds the credentials: the generated operations
+        // build it from the context's `request_base`.
         let credentials = &self.inner().credentials;
-        // The generated code requested `{base}{operation path}`; the
-        // credentials go between the two, as Z-API expects.
-        let base_path = base_path(self.baseurl());
-        let url = request.url_mut();
-        let Some(operation_path) = url.path().strip_prefix(base_path) else {
-            return Err(Error::InvalidRequest(
-                "the request URL does not start with the client's base URL".to_owned(),
-            ));
-        };
-        let mut path = String::with_capacity(
-            base_path.len() + credentials.path_prefix.len() + operation_path.len(),
-        );
-        path.push_str(base_path);
-        path.push_str(&credentials.path_prefix);
-        path.push_str(operation_path);
-        url.set_path(&path);
         let bodiless_post = request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
         if let Some(client_token) = &credentials.client_token {
@@ -81,9 +67,13 @@ impl ClientHooks<ClientContext> for Client {
         let mut attempt = 1;
         loop {
             // Bodies here are in memory, so a copy for the next attempt is cheap.
-            let next = context.retry.and_then(|_| request.try_clone());
-            let result = match self.client().execute(request).await {
-                Ok(response) => read_bounded(response, context.max_response_bytes, echoes).await,
+            let next = context.shared.retry.and_then(|_| request.try_clone());
+            // The transport's own HTTP client (redirects off), never the
+            // generated `Client`'s, which `Client::new_with_client` could set.
+            let result = match context.shared.http.execute(request).await {
+                Ok(response) => {
+                    read_bounded(response, context.shared.max_response_bytes, echoes).await
+                }
                 Err(error) => Err(error),
             }
             // reqwest errors print their URL, which holds the instance and token.
@@ -94,7 +84,7 @@ impl ClientHooks<ClientContext> for Client {
                 Ok(response) if response.status().is_success() => return result,
                 Ok(response) => Failure::Status(response.status()),
             };
-            let (Some(policy), Some(next)) = (context.retry, next) else {
+            let (Some(policy), Some(next)) = (context.shared.retry, next) else {
                 return result;
             };
             if !failure.is_retryable(idempotent) {
@@ -210,14 +200,23 @@ fn rebuild(
     body: reqwest::Body,
     buffered: Option<Bytes>,
 ) -> reqwest::Response {
-    let mut response = http::Response::new(body);
+    use reqwest::ResponseBuilderExt;
+    // A reqwest::Response made from an http::Response carries this
+    // placeholder instead of the real URL (which holds the credentials).
+    // Given as a clone, it spares reqwest parsing one for every answer.
+    static PLACEHOLDER: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock::new(|| {
+        reqwest::Url::parse("http://redacted.invalid/").expect("a valid URL")
+    });
+    let mut response = http::Response::builder()
+        .url(PLACEHOLDER.clone())
+        .body(body)
+        .expect("a builder with only a URL extension cannot fail");
     *response.status_mut() = status;
     *response.version_mut() = version;
     *response.headers_mut() = headers;
     if let Some(bytes) = buffered {
         response.extensions_mut().insert(BufferedBody(bytes));
     }
-    // Converted from http::Response, a reqwest::Response carries no URL.
     reqwest::Response::from(response)
 }
 

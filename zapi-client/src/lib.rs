@@ -53,6 +53,7 @@ mod error;
 mod generated;
 mod hooks;
 mod retry;
+mod tls;
 
 /// Typed [httpmock](https://docs.rs/httpmock) helpers for your own tests,
 /// generated from the same spec as the client (feature `mock`).
@@ -102,7 +103,8 @@ pub mod mock {
 
 pub use client::{
     BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
+    Transport, TransportBuilder, USER_AGENT,
 };
 // `Error` here is ours; it shadows the generated module's re-export of
 // progenitor's, which stays reachable as `GeneratedError`.
