@@ -112,10 +112,11 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 }
 
 /// Generates the client module text, header included, from the spec at `spec_path`:
-/// progenitor's client, then three steps of ours on its syntax tree: the
-/// schemars derive behind a feature, secret types redacted
-/// (xtask/src/secrets.rs), and the per-operation facts and `send_checked`
-/// (xtask/src/facts.rs).
+/// progenitor's client, then steps of ours on its syntax tree: the schemars
+/// derive behind a feature, URLs built with the credentials
+/// ([`credentials_in_urls`]), secret types redacted (xtask/src/secrets.rs),
+/// hand-written checks for costly patterns (xtask/src/checks.rs), and the
+/// per-operation facts and `send_checked` (xtask/src/facts.rs).
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
     let failed = |cause: String| CodegenError::Generate {
@@ -124,15 +125,21 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     };
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
+    let checks = crate::checks::read(&spec).map_err(failed)?;
     generate_with(
         spec_path,
         |generator| generator.generate_tokens(&spec),
         |file| {
             gate_items(&mut file.items);
             credentials_in_urls(file)?;
+            drop_api_version_header(file)?;
             crate::secrets::redact(file, &secrets)?;
-            let facts = syn::parse2::<syn::File>(crate::facts::tokens(&facts))
-                .map_err(|e| e.to_string())?;
+            crate::checks::apply(file, &checks)?;
+            let facts = syn::parse2::<syn::File>(crate::facts::tokens(
+                &facts,
+                crate::checks::pattern_consts(&checks),
+            ))
+            .map_err(|e| e.to_string())?;
             file.items.extend(facts.items);
             Ok(())
         },
@@ -140,13 +147,16 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
 }
 
 /// The generated operations build their URL as `format!("{}/path",
-/// client.baseurl)`. This step makes it `client.inner.request_base`, the base
-/// URL with `/instances/<instance>/token/<token>` (zapi-client's
-/// `ClientContext`): the credentials go into the URL as it is first built,
-/// with no rewrite per request, while the generated `Client` keeps a base URL
-/// without credentials (its derived `Debug` and `baseurl()` show it).
-/// Fails when no URL was rewritten, so a progenitor upgrade that changes the
-/// shape is noticed here.
+/// client.baseurl)`. This step makes it `client.inner.url("/path")?`: the
+/// base URL with `/instances/<instance>/token/<token>` and the path, parsed
+/// once by zapi-client's `ClientContext` without a formatting pass or an
+/// intermediate string (a path with parameters keeps its `format!`, on
+/// `client.inner.request_base`). The
+/// credentials go into the URL as it is first built, with no rewrite per
+/// request, while the generated `Client` keeps a base URL without
+/// credentials (its derived `Debug` and `baseurl()` show it). Fails when no
+/// URL was rewritten, so a progenitor upgrade that changes the shape is
+/// noticed here.
 pub fn credentials_in_urls(file: &mut syn::File) -> Result<(), String> {
     use proc_macro2::{TokenStream, TokenTree};
     use syn::visit_mut::VisitMut;
@@ -169,26 +179,132 @@ pub fn credentials_in_urls(file: &mut syn::File) -> Result<(), String> {
         out.into_iter().collect()
     }
 
+    /// `"{}/security/email", client.baseurl` -> `"/security/email"`.
+    fn plain_path(mac: &syn::Macro) -> Option<syn::LitStr> {
+        use syn::punctuated::Punctuated;
+        let args = mac
+            .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            .ok()?;
+        let [syn::Expr::Lit(lit), base] = args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let syn::Lit::Str(format) = &lit.lit else {
+            return None;
+        };
+        let path = format.value().strip_prefix("{}")?.to_owned();
+        let is_base = quote::ToTokens::to_token_stream(base).to_string() == "client . baseurl";
+        (is_base && !path.contains(['{', '}'])).then(|| syn::LitStr::new(&path, format.span()))
+    }
+
     struct Urls(usize);
     impl VisitMut for Urls {
-        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-            if mac.path.is_ident("format") {
-                mac.tokens = rewrite(std::mem::take(&mut mac.tokens), &mut self.0);
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::Macro(m) = expr
+                && m.mac.path.is_ident("format")
+            {
+                if let Some(path) = plain_path(&m.mac) {
+                    *expr =
+                        syn::parse_quote!(client.inner.url(#path).map_err(Error::InvalidRequest)?);
+                    self.0 += 1;
+                } else {
+                    m.mac.tokens = rewrite(std::mem::take(&mut m.mac.tokens), &mut self.0);
+                }
+                return;
             }
+            syn::visit_mut::visit_expr_mut(self, expr);
         }
     }
     let mut urls = Urls(0);
     urls.visit_file_mut(file);
-    if urls.0 == 0
-        && file
-            .items
-            .iter()
-            .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"))
-    {
+    // While here: answers decode through zapi-client's `answer::decode`,
+    // progenitor's `ResponseValue::from_response` without its copy of the
+    // headers (they are moved into the value instead).
+    struct Decode(usize);
+    impl VisitMut for Decode {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if quote::ToTokens::to_token_stream(&call.func).to_string()
+                == "ResponseValue :: from_response"
+            {
+                *call.func = syn::parse_quote!(crate::answer::decode);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut decode = Decode(0);
+    decode.visit_file_mut(file);
+    let has_operations = file
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"));
+    if urls.0 == 0 && has_operations {
         return Err(
             "progenitor's output changed shape: no `format!(.., client.baseurl)` URL to rewrite"
                 .to_owned(),
         );
+    }
+    Ok(())
+}
+
+/// progenitor sends the spec's `info.version` as an `api-version` header on
+/// every request; Z-API defines no such header, and the vendor's requests
+/// carry none. This step removes it where it is built (and the then empty
+/// header map), rather than per request in a hook. Fails when there was none
+/// to remove, so a progenitor upgrade that changes the shape is noticed.
+pub fn drop_api_version_header(file: &mut syn::File) -> Result<(), String> {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+
+    fn text(tokens: &impl ToTokens) -> String {
+        tokens.to_token_stream().to_string()
+    }
+
+    struct Unchain;
+    impl VisitMut for Unchain {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && text(&call.args) == "header_map"
+            {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
+
+    struct Drop(usize);
+    impl VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                let t = text(stmt);
+                !(t.starts_with("header_map . append") && t.contains("\"api-version\""))
+            });
+            if block.stmts.len() == before {
+                return;
+            }
+            self.0 += 1;
+            let still_used = block
+                .stmts
+                .iter()
+                .any(|stmt| text(stmt).starts_with("header_map ."));
+            if !still_used {
+                block.stmts.retain(
+                    |stmt| !matches!(stmt, syn::Stmt::Local(l) if text(&l.pat) == "mut header_map"),
+                );
+                Unchain.visit_block_mut(block);
+            }
+        }
+    }
+    let mut dropped = Drop(0);
+    dropped.visit_file_mut(file);
+    let has_operations = file
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"));
+    if dropped.0 == 0 && has_operations {
+        return Err("progenitor's output changed shape: no api-version header to drop".to_owned());
     }
     Ok(())
 }

@@ -165,7 +165,7 @@ fn snake_case(camel: &str) -> String {
 
 /// The items appended to the generated client: `operation_facts` and each
 /// builder's `send_checked`.
-pub fn tokens(facts: &[OperationFacts]) -> TokenStream {
+pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
     let retry_safe: Vec<&str> = facts
         .iter()
         .filter(|f| f.retry_safe)
@@ -247,6 +247,7 @@ pub fn tokens(facts: &[OperationFacts]) -> TokenStream {
                     _ => &[],
                 }
             }
+            #extra
         }
         #(#checked)*
     }

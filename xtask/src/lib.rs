@@ -2,6 +2,7 @@
 //! call them as ordinary code (`cargo xtask` is the command-line front end).
 
 pub mod bench;
+pub mod checks;
 pub mod codegen;
 pub mod facts;
 pub mod review;

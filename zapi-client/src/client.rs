@@ -199,6 +199,32 @@ pub struct ClientContext {
     pub(crate) request_base: String,
 }
 
+impl ClientContext {
+    /// The URL of an operation without path parameters: `request_base` +
+    /// `path`, parsed once (the generated operations call it). Joined in a
+    /// stack buffer when it fits, so the only allocation is the URL's own.
+    /// `Err` never holds the URL (it has the credentials).
+    pub(crate) fn url(&self, path: &str) -> Result<reqwest::Url, String> {
+        const STACK: usize = 256;
+        // url's ParseError names the problem, never the input.
+        let parse = |url: &str| {
+            reqwest::Url::parse(url).map_err(|e| format!("cannot build the request URL: {e}"))
+        };
+        let base = self.request_base.as_bytes();
+        let len = base.len() + path.len();
+        if len > STACK {
+            return parse(&[self.request_base.as_str(), path].concat());
+        }
+        let mut joined = [0u8; STACK];
+        joined[..base.len()].copy_from_slice(base);
+        joined[base.len()..len].copy_from_slice(path.as_bytes());
+        // Two str joined are UTF-8: the check cannot fail.
+        std::str::from_utf8(&joined[..len])
+            .map_err(|e| e.to_string())
+            .and_then(parse)
+    }
+}
+
 impl fmt::Debug for ClientContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientContext")

@@ -69,14 +69,7 @@ and Z-API's pages show no such limit.*/
             if value.chars().count() < 3usize {
                 return Err("shorter than 3 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::email_address(value) {
                 return Err(
                     "doesn't match pattern \"^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$\""
                         .into(),
@@ -1646,15 +1639,10 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/email", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/email")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1663,7 +1651,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_account_email",
@@ -1673,27 +1660,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1753,15 +1728,10 @@ pub mod builder {
                     types::SetAccountEmailRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/email", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/email")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1771,7 +1741,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_account_email",
@@ -1781,27 +1750,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1863,15 +1820,10 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/verify-email", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/verify-email")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1881,7 +1833,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "verify_account_email",
@@ -1891,27 +1842,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1936,15 +1875,10 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/email/remove", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/email/remove")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1953,7 +1887,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_account_email",
@@ -1963,27 +1896,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2008,15 +1929,10 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/security/two-fa-code", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/two-fa-code")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2025,7 +1941,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_has_security_code",
@@ -2035,34 +1950,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2122,15 +2021,10 @@ pub mod builder {
                     types::SetSecurityCodeRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/security/two-fa-code", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/two-fa-code")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2140,7 +2034,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_security_code",
@@ -2150,27 +2043,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2195,17 +2076,10 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!(
-                "{}/security/two-fa-code/remove", client.inner.request_base,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/security/two-fa-code/remove")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2214,7 +2088,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_security_code",
@@ -2224,27 +2097,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2306,15 +2167,10 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/mobile/confirm-pin-code", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/mobile/confirm-pin-code")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2324,7 +2180,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "confirm_security_code",
@@ -2334,27 +2189,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2379,15 +2222,10 @@ pub mod builder {
             Error<types::ErrorBody>,
         > {
             let Self { client } = self;
-            let url = format!("{}/mobile/recovery-pin-code", client.inner.request_base,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = client
+                .inner
+                .url("/mobile/recovery-pin-code")
+                .map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2396,7 +2234,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "forgot_security_code",
@@ -2406,27 +2243,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::answer::decode(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2469,6 +2294,9 @@ pub(crate) mod operation_facts {
             _ => &[],
         }
     }
+    /// `EmailAddress`'s pattern, which `checks::email_address` implements.
+    #[cfg(test)]
+    pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
 }
 impl builder::GetAccountEmail<'_> {
     /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).

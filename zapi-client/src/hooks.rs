@@ -17,7 +17,6 @@ use crate::retry::{self, Failure};
 use progenitor_client::Error;
 
 const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -33,10 +32,6 @@ impl ClientHooks<ClientContext> for Client {
         if let Some(client_token) = &credentials.client_token {
             headers.insert(CLIENT_TOKEN, client_token.clone());
         }
-        // progenitor sends the spec's info.version as `api-version`; Z-API
-        // defines no such header, so the request carries only what the
-        // vendor's examples show.
-        headers.remove(API_VERSION);
         if bodiless_post {
             // The spec's `x-zapi-bodiless-content-type`: the vendor's examples
             // send a Content-Type with some bodiless POSTs, and Z-API answers
@@ -282,8 +277,20 @@ fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
     }
 }
 
+/// Whether `needle` (never empty) occurs in `haystack`: a scan for its first
+/// byte, a comparison only there. Cheaper than comparing every window: the
+/// answers are short and the first bytes rarely match.
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    haystack[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && haystack[i + 1..i + needle.len()] == *rest)
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
@@ -329,6 +336,18 @@ impl futures_core::Stream for FailingBody {
 mod tests {
     use super::*;
     use crate::client::Credentials;
+
+    #[test]
+    fn contains_finds_a_needle_anywhere_and_only_whole() {
+        assert!(contains(b"abcdef", b"abc"));
+        assert!(contains(b"abcdef", b"def"));
+        assert!(contains(b"abcdef", b"abcdef"));
+        assert!(contains(b"xxabxabcx", b"abc"));
+        assert!(!contains(b"abcdef", b"abd"));
+        assert!(!contains(b"abcde", b"abcdef"));
+        assert!(!contains(b"", b"a"));
+        assert!(!contains(b"defabc", b"abcd"));
+    }
 
     #[test]
     fn replace_all_replaces_every_occurrence() {

@@ -47,6 +47,8 @@
 //! scrubs each answer, `error.rs` turns answers into [`Error`], `retry.rs` is
 //! the retry policy.
 
+mod answer;
+mod checks;
 mod client;
 mod error;
 #[rustfmt::skip]

@@ -1,0 +1,173 @@
+//! Hand-written checks that replace a spec `pattern` where the regular
+//! expression costs too much per request. A schema names its check with
+//! `x-zapi-check: <function>`; `cargo xtask codegen` then calls it instead of
+//! the pattern's regex in the generated `FromStr`, and emits the pattern as
+//! `operation_facts::<FUNCTION>_PATTERN` so a property test holds the check
+//! to exactly the pattern's acceptance. The pattern stays the contract.
+
+/// `EmailAddress`'s pattern (RFC 5321/6531, see openapi/zapi.yaml):
+///
+/// ```text
+/// ^(?:[^\s"@\x00-\x1f\x7f]{1,64}|"(?:[^"\\\x00-\x1f\x7f]|\\[\x20-\x7e])*")
+///  @(?:[^\s@\[\]\x00-\x1f\x7f]+|\[[^\s\[\]\\\x00-\x1f\x7f]+\])$
+/// ```
+///
+/// Deterministic, one pass: each alternative is told apart by its first
+/// character (`"` or not, `[` or not), so no backtracking is needed.
+pub(crate) fn email_address(value: &str) -> bool {
+    let Some(domain) = local_part(value) else {
+        return false;
+    };
+    match domain.strip_prefix('[') {
+        // An address literal: `[`, one or more of [^\s\[\]\\ctl], `]`, end.
+        Some(literal) => literal.strip_suffix(']').is_some_and(|inner| {
+            !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| !is_space(c) && !is_control(c) && !matches!(c, '[' | ']' | '\\'))
+        }),
+        // A host name: one or more of [^\s@\[\]ctl], to the end.
+        None => {
+            !domain.is_empty()
+                && domain
+                    .chars()
+                    .all(|c| !is_space(c) && !is_control(c) && !matches!(c, '@' | '[' | ']'))
+        }
+    }
+}
+
+/// Matches the local part and its `@`; the rest of `value` (the domain).
+fn local_part(value: &str) -> Option<&str> {
+    if let Some(quoted) = value.strip_prefix('"') {
+        // `"`, then [^"\\ctl] or `\` + [\x20-\x7e], then `"` and `@`.
+        let mut chars = quoted.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return quoted[i + 1..].strip_prefix('@'),
+                '\\' => match chars.next() {
+                    Some((_, '\x20'..='\x7e')) => {}
+                    _ => return None,
+                },
+                c if is_control(c) => return None,
+                _ => {}
+            }
+        }
+        None
+    } else {
+        // 1 to 64 of [^\s"@ctl], then `@`.
+        let mut count = 0;
+        for (i, c) in value.char_indices() {
+            if c == '@' {
+                return (count > 0).then(|| &value[i + 1..]);
+            }
+            if is_space(c) || is_control(c) || c == '"' || count == 64 {
+                return None;
+            }
+            count += 1;
+        }
+        None
+    }
+}
+
+/// `\x00-\x1f` and `\x7f`.
+fn is_control(c: char) -> bool {
+    c <= '\x1f' || c == '\x7f'
+}
+
+/// ECMAScript's `\s` (the spec's patterns are ECMAScript): WhiteSpace and
+/// LineTerminator, i.e. TAB, LF, VT, FF, CR, SPACE, NBSP, ZWNBSP (U+FEFF),
+/// the Unicode space separators (Zs), LS and PS.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::generated::operation_facts::EMAIL_ADDRESS_PATTERN;
+
+    fn pattern_accepts(value: &str) -> bool {
+        thread_local!(static PATTERN: regress::Regex = regress::Regex::new(EMAIL_ADDRESS_PATTERN).unwrap());
+        PATTERN.with(|p| p.find(value).is_some())
+    }
+
+    /// Characters where the two could disagree: every class boundary of the
+    /// pattern, all whitespace kinds, controls, non-ASCII.
+    fn tricky() -> impl Strategy<Value = char> {
+        proptest::sample::select(vec![
+            'a', 'Z', '0', '.', '-', '+', '_', '@', '"', '\\', '[', ']', ' ', '\t', '\n', '\r',
+            '\u{b}', '\u{c}', '\0', '\x1f', '\x7f', '\u{80}', '\u{85}', '\u{a0}', '\u{1680}',
+            '\u{2000}', '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}',
+            '\u{3000}', '\u{feff}', '\u{180e}', 'é', 'ü', '日', ':', '~', '\x20', '\x7e',
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn accepts_exactly_what_the_pattern_accepts(
+            chars in proptest::collection::vec(tricky(), 0..24),
+        ) {
+            let value: String = chars.into_iter().collect();
+            prop_assert_eq!(email_address(&value), pattern_accepts(&value), "{:?}", value);
+        }
+
+        #[test]
+        fn agrees_on_near_addresses(
+            local in proptest::collection::vec(tricky(), 0..70),
+            domain in proptest::collection::vec(tricky(), 0..12),
+            quoted in any::<bool>(),
+            literal in any::<bool>(),
+        ) {
+            let local: String = local.into_iter().collect();
+            let domain: String = domain.into_iter().collect();
+            let local = if quoted { format!("\"{local}\"") } else { local };
+            let domain = if literal { format!("[{domain}]") } else { domain };
+            let value = format!("{local}@{domain}");
+            prop_assert_eq!(email_address(&value), pattern_accepts(&value), "{:?}", value);
+        }
+    }
+
+    #[test]
+    fn examples() {
+        for valid in [
+            "someone@example.com",
+            "\"john doe\"@example.com",
+            "\"a\\\"b\"@example.com",
+            "user@[IPv6:2001:db8::1]",
+            "josé@exemplo.com.br",
+            &format!("{}@x", "a".repeat(64)),
+        ] {
+            assert!(email_address(valid) && pattern_accepts(valid), "{valid:?}");
+        }
+        for invalid in [
+            "",
+            "@x",
+            "a@",
+            "a@b@c",
+            "\"a@x",
+            "a b@x",
+            "a@[x",
+            "a@[]",
+            &format!("{}@x", "a".repeat(65)),
+        ] {
+            assert!(
+                !email_address(invalid) && !pattern_accepts(invalid),
+                "{invalid:?}"
+            );
+        }
+    }
+}
