@@ -55,15 +55,13 @@ fn local_part(value: &str) -> Option<&str> {
         None
     } else {
         // 1 to 64 of [^\s"@ctl], then `@`.
-        let mut count = 0;
-        for (i, c) in value.char_indices() {
+        for (count, (i, c)) in value.char_indices().enumerate() {
             if c == '@' {
                 return (count > 0).then(|| &value[i + 1..]);
             }
             if is_space(c) || is_control(c) || c == '"' || count == 64 {
                 return None;
             }
-            count += 1;
         }
         None
     }
