@@ -21,6 +21,11 @@ use quote::{format_ident, quote};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationFacts {
     pub operation_id: String,
+    /// `POST`, `GET`...
+    pub method: String,
+    /// The spec path, e.g. `/security/email`: what traces show, never the
+    /// real path (it has the credentials).
+    pub path: String,
     pub retry_safe: bool,
     /// JSON name of the property that says why a 200 answer failed.
     pub failure_message: Option<String>,
@@ -99,6 +104,8 @@ pub fn read(
         let secret_properties = crate::secrets::secret_properties(spec, operation, secrets);
         facts.push(OperationFacts {
             secret_properties,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
             operation_id: id,
             retry_safe,
             failure_message,
@@ -190,7 +197,12 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
             let names = &f.secret_properties;
             quote!(#id => &[#(#names),*],)
         });
+    let templates = facts.iter().map(|f| {
+        let (id, method, path) = (&f.operation_id, &f.method, &f.path);
+        quote!(#id => (#method, #path),)
+    });
     let checked = facts.iter().map(|f| {
+        let id = &f.operation_id;
         let builder = format_ident!("{}", pascal_case(&f.operation_id));
         let answer = format_ident!("{}", f.answer_type);
         let message = match &f.failure_message {
@@ -214,7 +226,7 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
             impl builder::#builder<'_> {
                 #[doc = #doc]
                 pub async fn send_checked(self) -> Result<types::#answer, crate::Error> {
-                    crate::error::checked(self.send().await, |answer| {
+                    crate::error::checked(#id, self.send(), |answer| {
                         (!answer.success).then(|| #message)
                     })
                     .await
@@ -237,6 +249,15 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
                 match operation_id {
                     #(#content_types)*
                     _ => None,
+                }
+            }
+            /// The method and spec path (`url.template` in traces: never the
+            /// real path, which has the credentials).
+            #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+            pub(crate) fn method_and_template(operation_id: &str) -> (&'static str, &'static str) {
+                match operation_id {
+                    #(#templates)*
+                    _ => ("?", "?"),
                 }
             }
             /// Request body properties whose schema has `format: password`:

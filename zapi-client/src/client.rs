@@ -435,9 +435,9 @@ impl TransportBuilder {
 
     /// Adjusts the reqwest client this transport builds (a proxy, pool
     /// sizes, local address...), after this builder's settings, which it may
-    /// override, and before redirects are turned off, which it may not:
-    /// reqwest would resend the Client-Token to whatever host a redirect
-    /// names.
+    /// override, and before redirects and verbose connection logging are
+    /// turned off, which it may not: reqwest would resend the Client-Token to
+    /// whatever host a redirect names, or log it with every byte sent.
     pub fn configure_reqwest(
         mut self,
         configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
@@ -462,10 +462,12 @@ impl TransportBuilder {
             None => builder,
         };
         let http = builder
-            // Last, so no configuration turns it back on: reqwest would resend
-            // Client-Token to wherever a redirect points; Z-API does not
-            // redirect, so a 3xx is an error.
+            // Last, so no configuration turns them back on. Redirects: reqwest
+            // would resend Client-Token to wherever one points; Z-API does not
+            // redirect, so a 3xx is an error. Verbose connections: reqwest
+            // would log every byte sent, path and Client-Token included.
             .redirect(reqwest::redirect::Policy::none())
+            .connection_verbose(false)
             .build()
             .map_err(BuildError::HttpClient)?;
         Ok(Transport {

@@ -278,23 +278,49 @@ impl std::error::Error for Error {
     }
 }
 
-/// What every generated `send_checked` does: the answer when Z-API reports
-/// success, else an [`Error`]. `failure` is `None` for an answer with
-/// `success: true`, else the answer's message, for operations whose spec
-/// names one (`x-zapi-failure-message`).
+/// What every generated `send_checked` does: sends, inside the call's trace
+/// span, and returns the answer when Z-API reports success, else an
+/// [`Error`]. `failure` is `None` for an answer with `success: true`, else
+/// the answer's message, for operations whose spec names one
+/// (`x-zapi-failure-message`).
 pub(crate) async fn checked<T>(
-    sent: Result<ResponseValue<T>, GeneratedError>,
+    operation_id: &'static str,
+    send: impl Future<Output = Result<ResponseValue<T>, GeneratedError>>,
     failure: impl FnOnce(&mut T) -> Option<Option<String>>,
 ) -> Result<T, Error> {
-    match sent {
-        Ok(answer) => {
-            let mut answer = answer.into_inner();
-            match failure(&mut answer) {
-                None => Ok(answer),
-                Some(message) => Err(Error::Unsuccessful { message }),
+    let call = crate::trace::Call::start(operation_id);
+    let checked = call
+        .within(async {
+            match send.await {
+                Ok(answer) => {
+                    let mut answer = answer.into_inner();
+                    match failure(&mut answer) {
+                        None => Ok(answer),
+                        Some(message) => Err(Error::Unsuccessful { message }),
+                    }
+                }
+                Err(error) => Err(Error::from_generated(error).await),
             }
+        })
+        .await;
+    call.finish(checked.as_ref().err());
+    checked
+}
+
+impl Error {
+    /// A short, stable name of the kind of failure (`error.type` in traces).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::Transport(e) if e.is_timeout() => "timeout",
+            Self::Transport(e) if e.is_connect() => "connect",
+            Self::Transport(_) => "transport",
+            Self::Api { .. } => "api",
+            Self::Unsuccessful { .. } => "unsuccessful",
+            Self::Undecodable { .. } => "undecodable",
+            Self::ResponseTooLarge { .. } => "response_too_large",
         }
-        Err(error) => Err(Error::from_generated(error).await),
     }
 }
 

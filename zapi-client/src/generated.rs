@@ -2284,6 +2284,25 @@ pub(crate) mod operation_facts {
             _ => None,
         }
     }
+    /// The method and spec path (`url.template` in traces: never the
+    /// real path, which has the credentials).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn method_and_template(
+        operation_id: &str,
+    ) -> (&'static str, &'static str) {
+        match operation_id {
+            "get_account_email" => ("GET", "/security/email"),
+            "set_account_email" => ("POST", "/security/email"),
+            "verify_account_email" => ("POST", "/security/verify-email"),
+            "remove_account_email" => ("POST", "/security/email/remove"),
+            "get_has_security_code" => ("GET", "/security/two-fa-code"),
+            "set_security_code" => ("POST", "/security/two-fa-code"),
+            "remove_security_code" => ("POST", "/security/two-fa-code/remove"),
+            "confirm_security_code" => ("POST", "/mobile/confirm-pin-code"),
+            "forgot_security_code" => ("POST", "/mobile/recovery-pin-code"),
+            _ => ("?", "?"),
+        }
+    }
     /// Request body properties whose schema has `format: password`:
     /// an answer that echoes their value has it redacted.
     pub(crate) fn secret_properties(operation_id: &str) -> &'static [&'static str] {
@@ -2304,7 +2323,8 @@ impl builder::GetAccountEmail<'_> {
         self,
     ) -> Result<types::GetAccountEmailResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "get_account_email",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2316,7 +2336,8 @@ impl builder::SetAccountEmail<'_> {
         self,
     ) -> Result<types::SetAccountEmailResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "set_account_email",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2328,7 +2349,8 @@ impl builder::VerifyAccountEmail<'_> {
         self,
     ) -> Result<types::VerifyAccountEmailResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "verify_account_email",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2340,7 +2362,8 @@ impl builder::RemoveAccountEmail<'_> {
         self,
     ) -> Result<types::RemoveAccountEmailResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "remove_account_email",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2352,7 +2375,8 @@ impl builder::GetHasSecurityCode<'_> {
         self,
     ) -> Result<types::GetHasSecurityCodeResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "get_has_security_code",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2364,7 +2388,8 @@ impl builder::SetSecurityCode<'_> {
         self,
     ) -> Result<types::SetSecurityCodeResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "set_security_code",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2376,7 +2401,8 @@ impl builder::RemoveSecurityCode<'_> {
         self,
     ) -> Result<types::RemoveSecurityCodeResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "remove_security_code",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2388,7 +2414,8 @@ impl builder::ConfirmSecurityCode<'_> {
         self,
     ) -> Result<types::ConfirmSecurityCodeResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "confirm_security_code",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2400,7 +2427,8 @@ impl builder::ForgotSecurityCode<'_> {
         self,
     ) -> Result<types::ForgotSecurityCodeResponse, crate::Error> {
         crate::error::checked(
-                self.send().await,
+                "forgot_security_code",
+                self.send(),
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await

@@ -14,6 +14,7 @@ use crate::Client;
 use crate::client::{ClientContext, MIN_SCRUBBED_LEN, REDACTED};
 use crate::generated::operation_facts;
 use crate::retry::{self, Failure};
+use crate::trace;
 use progenitor_client::Error;
 
 const CLIENT_TOKEN: HeaderName = HeaderName::from_static("client-token");
@@ -73,6 +74,10 @@ impl ClientHooks<ClientContext> for Client {
             }
             // reqwest errors print their URL, which holds the instance and token.
             .map_err(reqwest::Error::without_url);
+            match &result {
+                Ok(response) => trace::attempt(attempt, Some(response.status().as_u16()), None),
+                Err(error) => trace::attempt(attempt, None, Some(trace::transport_kind(error))),
+            }
 
             let failure = match &result {
                 Err(error) => Failure::of_transport(error),
@@ -92,6 +97,11 @@ impl ClientHooks<ClientContext> for Client {
             let Some(delay) = policy.next_delay(attempt, started.elapsed(), retry_after) else {
                 return result;
             };
+            let reason = match &result {
+                Ok(response) => response.status().as_str().to_owned(),
+                Err(error) => trace::transport_kind(error).to_owned(),
+            };
+            trace::retrying(attempt, delay, &reason);
             drop(result);
             tokio::time::sleep(delay).await;
             request = next;

@@ -56,6 +56,7 @@ mod generated;
 mod hooks;
 mod retry;
 mod tls;
+mod trace;
 
 /// Typed [httpmock](https://docs.rs/httpmock) helpers for your own tests,
 /// generated from the same spec as the client (feature `mock`).

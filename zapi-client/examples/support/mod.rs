@@ -25,8 +25,21 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// Logs to standard error as `RUST_LOG` says (e.g. `RUST_LOG=debug`, or
+/// `RUST_LOG=zapi_client=debug`); nothing when it is unset. zapi-client's
+/// traces hold no credential or secret at any level.
+pub fn init_logging() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
 /// Builds the client from the environment; `Err` is a one-line reason.
 pub async fn client_from_env() -> Result<(Client, Target), String> {
+    init_logging();
     let client_token = env("ZAPI_CLIENT_TOKEN");
     match REQUIRED.map(env) {
         [Some(instance), Some(token)] => {

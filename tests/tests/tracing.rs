@@ -1,0 +1,188 @@
+//! No secret in any trace line at any level, the dependencies' included:
+//! every call of this binary runs under a subscriber that records everything
+//! at TRACE for every target (and `log` records, which reqwest uses, through
+//! tracing-log), through the safety scenarios: every kind of server fault,
+//! hostile credentials, retries, secrets in request bodies echoed back. The
+//! captured text must show the calls (so the capture works) and no instance
+//! id, token, Client-Token, PIN or verification code, raw or percent-encoded.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use zapi_client::{Client, RetryPolicy};
+use zapi_client_tests::operation::Op;
+use zapi_client_tests::server::{Reply, TestServer};
+
+/// Everything every subscriber line wrote.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_everything() -> Captured {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    tracing_log::LogTracer::builder()
+        .with_max_level(tracing_log::log::LevelFilter::Trace)
+        .init()
+        .expect("the only logger");
+    captured
+}
+
+/// Hostile but valid credentials: characters that get percent-encoded.
+const INSTANCE: &str = "3C0FFEE1/A2B3 C4D5?E6F7";
+const TOKEN: &str = "F00DBABE#0123%456789ABCDEF";
+const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
+const PIN: &str = "583920";
+const CODE: &str = "Q7XK29";
+
+fn encoded(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('/', "%2F")
+        .replace(' ', "%20")
+        .replace('?', "%3F")
+        .replace('#', "%23")
+}
+
+fn client(server: &TestServer, retry: bool) -> Client {
+    let mut builder = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(300))
+        .max_response_bytes(64 * 1024);
+    if retry {
+        builder = builder.retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(20)),
+        );
+    }
+    builder.build().unwrap()
+}
+
+/// The request body of `op` with the secrets in it.
+fn body_with_secrets(op: Op) -> Option<serde_json::Value> {
+    let mut body = op.request_example()?;
+    if let Some(fields) = body.as_object_mut() {
+        for (name, value) in fields.iter_mut() {
+            *value = json!(match name.as_str() {
+                "code" => PIN,
+                "verificationCode" => CODE,
+                _ => continue,
+            });
+        }
+    }
+    Some(body)
+}
+
+fn echo_everything() -> String {
+    format!(
+        "{INSTANCE} {TOKEN} {CLIENT_TOKEN} {PIN} {CODE} {} {}",
+        encoded(INSTANCE),
+        encoded(TOKEN)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_any_trace_line_at_any_level() {
+    let captured = capture_everything();
+    let echo = echo_everything();
+    let faults = [
+        Reply::json(200, &json!({"success": true, "message": echo})),
+        Reply::json(200, &json!({"success": false, "message": echo})),
+        Reply::json(400, &json!({"error": echo})),
+        Reply::text(404, "text/html", &format!("<pre>Cannot POST {echo}</pre>")),
+        Reply::text(500, "text/plain", &echo).with_header("x-echo", CLIENT_TOKEN),
+        Reply::text(200, "text/html", &echo),
+        Reply::text(307, "text/plain", "").with_header("location", "http://127.0.0.1:9/x"),
+        Reply::Raw(format!("HTTP/1.1 200 OK\r\ncontent-length: 999\r\n\r\n{echo}").into_bytes()),
+        Reply::Raw(Vec::new()),
+        Reply::Hang,
+        Reply::Chunked {
+            status: 200,
+            total: 1 << 20,
+        },
+        Reply::text(503, "text/plain", &echo),
+        Reply::text(429, "text/plain", &echo).with_header("retry-after", "0"),
+    ];
+    for fault in faults {
+        let server = TestServer::replying(fault).await;
+        for op in Op::ALL {
+            for retry in [false, true] {
+                let _ = op
+                    .call_with(&client(&server, retry), body_with_secrets(op).as_ref())
+                    .await;
+            }
+        }
+    }
+    // A transport asked for reqwest's byte-level connection logging.
+    let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
+    let verbose = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .configure_reqwest(|b| b.connection_verbose(true))
+        .build()
+        .unwrap();
+    for op in Op::ALL {
+        let _ = op.call_with(&verbose, body_with_secrets(op).as_ref()).await;
+    }
+    // Input refused before sending, with the secret in it.
+    let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
+    let _ = client(&server, false)
+        .set_security_code()
+        .body_map(|b| b.code(format!("{PIN} ")))
+        .send_checked()
+        .await;
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The capture saw the calls, their operations, statuses and retries...
+    for expected in [
+        "zapi.call",
+        "zapi.operation_id=\"confirm_security_code\"",
+        "url.template=\"/security/two-fa-code\"",
+        "http.response.status_code=503",
+        "error.type=\"timeout\"",
+        "retrying Z-API call",
+        "hyper_util",
+        "reqwest::connect",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in the capture");
+    }
+    // ... and no secret, raw or encoded.
+    for secret in [
+        INSTANCE.to_owned(),
+        TOKEN.to_owned(),
+        CLIENT_TOKEN.to_owned(),
+        PIN.to_owned(),
+        CODE.to_owned(),
+        encoded(INSTANCE),
+        encoded(TOKEN),
+        "3C0FFEE1".to_owned(),
+        "F00DBABE".to_owned(),
+    ] {
+        assert!(
+            !text.contains(&secret),
+            "{secret:?} leaked into a trace line:\n{}",
+            text.lines()
+                .find(|l| l.contains(&secret))
+                .unwrap_or_default()
+        );
+    }
+}

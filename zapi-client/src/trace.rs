@@ -1,0 +1,154 @@
+//! Tracing (feature `tracing`, on by default): one span per `send_checked`
+//! call, named `zapi.call`, at INFO, with OpenTelemetry's HTTP client field
+//! names where they fit:
+//!
+//! | field | value |
+//! | --- | --- |
+//! | `otel.name` | `POST /security/email` (method and spec path) |
+//! | `otel.kind` | `client` |
+//! | `zapi.operation_id` | the spec's operationId |
+//! | `http.request.method` | `POST`, `GET` |
+//! | `url.template` | the spec path, never the real one (it has the credentials) |
+//! | `http.request.resend_count` | attempts after the first |
+//! | `http.response.status_code` | the last answer's status |
+//! | `error.type` | the failure's kind (`timeout`, `api`, `unsuccessful`...) |
+//! | `zapi.elapsed_ms` | the whole call, retries included |
+//!
+//! Events inside it: each attempt's outcome (DEBUG), each retry with its
+//! delay (INFO), the call's end (DEBUG on success, INFO on failure). Never
+//! recorded: URLs, headers, bodies, credentials, secrets, server messages.
+
+#[cfg(feature = "tracing")]
+mod enabled {
+    use std::time::{Duration, Instant};
+
+    use tracing::Instrument;
+    use tracing::field::Empty;
+
+    use crate::Error;
+    use crate::generated::operation_facts;
+
+    pub(crate) struct Call {
+        span: tracing::Span,
+        started: Instant,
+    }
+
+    impl Call {
+        pub(crate) fn start(operation_id: &'static str) -> Self {
+            let (method, template) = operation_facts::method_and_template(operation_id);
+            let span = tracing::info_span!(
+                target: "zapi_client",
+                "zapi.call",
+                otel.name = format_args!("{method} {template}"),
+                otel.kind = "client",
+                zapi.operation_id = operation_id,
+                http.request.method = method,
+                url.template = template,
+                http.request.resend_count = Empty,
+                http.response.status_code = Empty,
+                "error.type" = Empty,
+                zapi.elapsed_ms = Empty,
+            );
+            Self {
+                span,
+                started: Instant::now(),
+            }
+        }
+
+        pub(crate) async fn within<T>(&self, work: impl Future<Output = T>) -> T {
+            work.instrument(self.span.clone()).await
+        }
+
+        pub(crate) fn finish(&self, error: Option<&Error>) {
+            // Milliseconds to 0.1.
+            let elapsed = (self.started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+            let _entered = self.span.enter();
+            self.span.record("zapi.elapsed_ms", elapsed);
+            match error {
+                None => {
+                    tracing::debug!(target: "zapi_client", elapsed_ms = elapsed, "Z-API call succeeded")
+                }
+                Some(error) => {
+                    let kind = error.kind();
+                    self.span.record("error.type", kind);
+                    if let Some(status) = error.status() {
+                        self.span
+                            .record("http.response.status_code", status.as_u16());
+                    }
+                    tracing::info!(target: "zapi_client", elapsed_ms = elapsed, error.r#type = kind, "Z-API call failed");
+                }
+            }
+        }
+    }
+
+    /// An attempt's outcome, in the current call span.
+    pub(crate) fn attempt(
+        attempt: u32,
+        status: Option<u16>,
+        transport_error: Option<&'static str>,
+    ) {
+        let span = tracing::Span::current();
+        span.record("http.request.resend_count", attempt - 1);
+        match (status, transport_error) {
+            (Some(status), _) => {
+                span.record("http.response.status_code", status);
+                tracing::debug!(
+                    attempt,
+                    http.response.status_code = status,
+                    "attempt answered"
+                );
+            }
+            (None, kind) => {
+                tracing::debug!(target: "zapi_client", attempt, error.r#type = kind.unwrap_or("transport"), "attempt failed")
+            }
+        }
+    }
+
+    pub(crate) fn retrying(attempt: u32, delay: Duration, reason: &str) {
+        tracing::info!(
+            target: "zapi_client",
+            attempt,
+            delay_ms = (delay.as_secs_f64() * 1e4).round() / 10.0,
+            reason,
+            "retrying Z-API call"
+        );
+    }
+}
+
+#[cfg(feature = "tracing")]
+pub(crate) use enabled::{Call, attempt, retrying};
+
+/// Without the `tracing` feature: the same calls, doing nothing.
+#[cfg(not(feature = "tracing"))]
+pub(crate) struct Call;
+
+#[cfg(not(feature = "tracing"))]
+impl Call {
+    pub(crate) fn start(_operation_id: &'static str) -> Self {
+        Self
+    }
+
+    pub(crate) async fn within<T>(&self, work: impl Future<Output = T>) -> T {
+        work.await
+    }
+
+    pub(crate) fn finish(&self, _error: Option<&crate::Error>) {}
+}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn attempt(_attempt: u32, _status: Option<u16>, _transport_error: Option<&'static str>) {
+}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn retrying(_attempt: u32, _delay: std::time::Duration, _reason: &str) {}
+
+/// Why a retry happens, for the trace.
+pub(crate) fn transport_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "transport"
+    }
+}
