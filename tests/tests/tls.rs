@@ -3,19 +3,14 @@
 
 mod tls_server;
 
-use tls_server::{CA, SERVER_CERT, tls_server};
+use tls_server::{CA, SERVER_CERT, client_trusting_the_test_ca, tls_server};
 use zapi_client::{Client, Error};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
 
 #[tokio::test]
 async fn https_works_with_a_trusted_root() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN)
-        .client_token(CLIENT_TOKEN)
-        .base_url(format!("https://localhost:{port}"))
-        .add_root_certificate_der(CA)
-        .build()
-        .unwrap();
+    let client = client_trusting_the_test_ca(port);
     let answer = client.get_account_email().send_checked().await.unwrap();
     assert_eq!(answer.email.as_deref(), Some("a@b.co"));
 }

@@ -10,7 +10,7 @@
 mod tls_server;
 
 use serde_json::json;
-use tls_server::{CA, tls_server};
+use tls_server::{client_trusting_the_test_ca, tls_server};
 use zapi_client::{Client, Error};
 use zapi_client_tests::server::{Reply, TestServer};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
@@ -88,12 +88,7 @@ async fn https_without_a_root_names_the_missing_ca_certificates() {
 
 async fn https_with_an_added_root_needs_no_ca_store() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN)
-        .client_token(CLIENT_TOKEN)
-        .base_url(format!("https://localhost:{port}"))
-        .add_root_certificate_der(CA)
-        .build()
-        .unwrap();
+    let client = client_trusting_the_test_ca(port);
     let answer = client.get_account_email().send_checked().await.unwrap();
     assert_eq!(answer.email.as_deref(), Some("a@b.co"));
 }

@@ -55,3 +55,14 @@ pub async fn tls_server() -> u16 {
     });
     port
 }
+
+/// A client of the test instance trusting the test CA, for a server on `port`.
+pub fn client_trusting_the_test_ca(port: u16) -> zapi_client::Client {
+    use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
+    zapi_client::Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .base_url(format!("https://localhost:{port}"))
+        .add_root_certificate_der(CA)
+        .build()
+        .unwrap()
+}
