@@ -151,7 +151,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
 /// base URL with `/instances/<instance>/token/<token>` and the path, parsed
 /// once by zapi-client's `ClientContext` without a formatting pass or an
 /// intermediate string (a path with parameters keeps its `format!`, on
-/// `client.inner.request_base`). The
+/// `client.inner.credentials.request_base`). The
 /// credentials go into the URL as it is first built, with no rewrite per
 /// request, while the generated `Client` keeps a base URL without
 /// credentials (its derived `Debug` and `baseurl()` show it). Fails when no
@@ -168,7 +168,7 @@ pub fn credentials_in_urls(file: &mut syn::File) -> Result<(), String> {
         while i < trees.len() {
             let is = |at: usize, text: &str| trees.get(at).is_some_and(|t| t.to_string() == text);
             if is(i, "client") && is(i + 1, ".") && is(i + 2, "baseurl") {
-                out.extend(quote::quote!(client.inner.request_base));
+                out.extend(quote::quote!(client.inner.credentials.request_base));
                 *count += 1;
                 i += 3;
                 continue;

@@ -98,8 +98,10 @@ impl std::error::Error for BuildError {
 /// on the wire. `Debug` shows none of them.
 #[derive(Clone)]
 pub(crate) struct Credentials {
-    /// `/instances/<instance>/token/<token>`, each percent-encoded.
-    pub(crate) path_prefix: String,
+    /// `<base URL>/instances/<instance>/token/<token>`, each credential
+    /// percent-encoded: every operation's path is appended to it, so no
+    /// request URL is rewritten.
+    pub(crate) request_base: String,
     /// `None` for accounts whose security token is not activated: then no
     /// Client-Token header is sent at all (never an empty one).
     pub(crate) client_token: Option<HeaderValue>,
@@ -113,6 +115,7 @@ impl Credentials {
     /// request path) and control characters are refused; the Client-Token
     /// must be printable ASCII without spaces, as a header value.
     pub(crate) fn new(
+        base_url: &str,
         instance: &str,
         token: &str,
         client_token: Option<&str>,
@@ -129,7 +132,7 @@ impl Credentials {
         echoes.sort_by_key(|e| std::cmp::Reverse(e.len()));
         echoes.dedup();
         Ok(Self {
-            path_prefix: format!("/instances/{encoded_instance}/token/{encoded_token}"),
+            request_base: format!("{base_url}/instances/{encoded_instance}/token/{encoded_token}"),
             client_token,
             echoes,
         })
@@ -188,15 +191,12 @@ impl fmt::Debug for Credentials {
 /// What the hooks need, held as the generated [`Client`]'s inner value: the
 /// shared transport and this instance's credentials. The generated client's
 /// own base URL holds no credential, so its derived `Debug` shows none; the
-/// generated operations build their URL from `request_base` instead (a step
-/// of `cargo xtask codegen`). `Debug` shows no credential.
+/// generated operations build their URL with [`ClientContext::url`] instead
+/// (a step of `cargo xtask codegen`). `Debug` shows no credential.
 #[derive(Clone)]
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,
     pub(crate) credentials: Credentials,
-    /// `<base URL>/instances/<instance>/token/<token>`: every operation's
-    /// path is appended to it, so no request URL is rewritten.
-    pub(crate) request_base: String,
 }
 
 impl ClientContext {
@@ -210,10 +210,10 @@ impl ClientContext {
         let parse = |url: &str| {
             reqwest::Url::parse(url).map_err(|e| format!("cannot build the request URL: {e}"))
         };
-        let base = self.request_base.as_bytes();
+        let base = self.credentials.request_base.as_bytes();
         let len = base.len() + path.len();
         if len > STACK {
-            return parse(&[self.request_base.as_str(), path].concat());
+            return parse(&[self.credentials.request_base.as_str(), path].concat());
         }
         let mut joined = [0u8; STACK];
         joined[..base.len()].copy_from_slice(base);
@@ -340,19 +340,18 @@ impl InstanceBuilder {
     /// Checks the credentials and makes the client: no new pool, TLS setup
     /// or verifier.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials =
-            Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
         let shared = self.transport.shared;
-        let mut request_base =
-            String::with_capacity(shared.base_url.len() + credentials.path_prefix.len());
-        request_base.push_str(&shared.base_url);
-        request_base.push_str(&credentials.path_prefix);
+        let credentials = Credentials::new(
+            &shared.base_url,
+            &self.instance,
+            &self.token,
+            self.client_token.as_deref(),
+        )?;
         let http = shared.http.clone();
         let base_url = shared.base_url.clone();
         let context = ClientContext {
             shared,
             credentials,
-            request_base,
         };
         Ok(Client::new_with_client(&base_url, http, context))
     }
@@ -582,7 +581,12 @@ impl ClientBuilder {
     /// Checks the credentials and the base URL and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         // The credentials first: their errors are the likelier ones.
-        Credentials::new(&self.instance, &self.token, self.client_token.as_deref())?;
+        Credentials::new(
+            "",
+            &self.instance,
+            &self.token,
+            self.client_token.as_deref(),
+        )?;
         let mut instance = self.transport.build()?.client(self.instance, self.token);
         instance.client_token = self.client_token;
         instance.build()
@@ -618,10 +622,10 @@ mod unit_tests {
 
     #[test]
     fn credentials_are_encoded_into_one_segment_each() {
-        let c = Credentials::new("a/b?c#d", "t%2e ü", Some("ct")).unwrap();
+        let c = Credentials::new("http://h/stem", "a/b?c#d", "t%2e ü", Some("ct")).unwrap();
         assert_eq!(
-            c.path_prefix,
-            "/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC"
+            c.request_base,
+            "http://h/stem/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC"
         );
     }
 
@@ -629,11 +633,11 @@ mod unit_tests {
     fn the_client_token_header_is_sensitive() {
         // Sensitive values stay out of HTTP/2 header compression tables and
         // print as `Sensitive` in reqwest's and http's Debug.
-        let c = Credentials::new("instance", "token", Some("client-token")).unwrap();
+        let c = Credentials::new("", "instance", "token", Some("client-token")).unwrap();
         let value = c.client_token.expect("a Client-Token");
         assert!(value.is_sensitive());
         assert!(!format!("{value:?}").contains("client-token"));
-        let without = Credentials::new("instance", "token", None).unwrap();
+        let without = Credentials::new("", "instance", "token", None).unwrap();
         assert!(without.client_token.is_none());
     }
 

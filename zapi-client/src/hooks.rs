@@ -26,7 +26,7 @@ impl ClientHooks<ClientContext> for Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         // The URL already holds the credentials: the generated operations
-        // build it from the context's `request_base`.
+        // build it with `ClientContext::url`.
         let credentials = &self.inner().credentials;
         let bodiless_post = request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
@@ -371,7 +371,7 @@ mod tests {
     #[test]
     fn scrub_removes_raw_and_encoded_credentials() {
         let credentials =
-            Credentials::new("inst ance", "tok/en12", Some("client-token-1")).unwrap();
+            Credentials::new("", "inst ance", "tok/en12", Some("client-token-1")).unwrap();
         let body = Bytes::from_static(
             b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
         );
