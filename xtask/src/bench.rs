@@ -1,22 +1,82 @@
 //! `cargo xtask bench`: every performance figure as a ratio against a
-//! baseline measured in the same run (these machines are shared and noisy).
+//! baseline measured in the same run (these machines are shared and noisy),
+//! plus two absolute figures of many instances on one transport.
 //!
 //! - per_request, throughput, allocations: `cargo bench -p zapi-client --bench
 //!   client` (zapi-client vs the same request hand-written with reqwest).
+//! - instance_bytes, instance_connections: the same bench binary (`FIGURE`
+//!   lines): heap bytes per additional instance client, and connections
+//!   opened for 10,000 instance clients making one call each, 64 at a time.
+//! - instructions: callgrind instructions per request of the client thread,
+//!   zapi-client / hand-written, from the same bench binary (`--only`), when
+//!   valgrind is installed.
 //! - consumer_build: cold debug builds of a crate calling zapi-client vs a
 //!   floor crate making the same call with reqwest + serde + serde_json,
 //!   fresh target directories, after `cargo fetch`, interleaved.
 //! - codegen: wall time of `cargo xtask codegen` and `--check`, warm.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// One measured figure.
+/// One measured figure: a ratio zapi-client / baseline (`RATIO` lines), or
+/// an absolute count (`FIGURE` lines).
 pub struct Figure {
     pub name: &'static str,
-    pub ratio: f64,
+    pub value: f64,
+    pub kind: Kind,
     pub detail: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Ratio,
+    Count,
+}
+
+/// Which way a target points.
+#[derive(Clone, Copy)]
+pub enum Target {
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+impl Target {
+    pub fn met(self, value: f64) -> bool {
+        match self {
+            Self::AtMost(limit) => value <= limit,
+            Self::AtLeast(limit) => value >= limit,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AtMost(limit) => write!(f, "<= {limit}"),
+            Self::AtLeast(limit) => write!(f, ">= {limit}"),
+        }
+    }
+}
+
+/// Every figure `cargo xtask bench` reports, in order, with its target.
+pub const FIGURES: &[(&str, Kind, Target)] = &[
+    ("instructions", Kind::Ratio, Target::AtMost(1.05)),
+    ("per_request", Kind::Ratio, Target::AtMost(1.02)),
+    ("throughput", Kind::Ratio, Target::AtLeast(0.97)),
+    ("allocations", Kind::Ratio, Target::AtMost(1.05)),
+    ("consumer_build", Kind::Ratio, Target::AtMost(0.75)),
+    ("instance_bytes", Kind::Count, Target::AtMost(1024.0)),
+    ("instance_connections", Kind::Count, Target::AtMost(64.0)),
+];
+
+/// The `&'static str` name and kind of a figure the bench binary printed.
+fn known(name: &str, kind: Kind) -> Result<&'static str, String> {
+    FIGURES
+        .iter()
+        .find(|(n, k, _)| *n == name && *k == kind)
+        .map(|(n, _, _)| *n)
+        .ok_or(format!("unknown figure {name}"))
 }
 
 fn run(command: &mut Command) -> Result<String, String> {
@@ -54,21 +114,16 @@ pub fn client_bench(root: &Path, quick: bool) -> Result<(Vec<Figure>, String), S
     let mut figures = Vec::new();
     let mut report = String::new();
     for line in output.lines() {
-        match line.strip_prefix("RATIO ").and_then(|r| r.split_once(' ')) {
-            Some((name, ratio)) => {
-                let name = match name {
-                    "per_request" => "per_request",
-                    "throughput" => "throughput",
-                    "allocations" => "allocations",
-                    other => return Err(format!("unknown ratio {other}")),
-                };
-                let ratio = ratio.parse().map_err(|e| format!("{line}: {e}"))?;
-                figures.push(Figure {
-                    name,
-                    ratio,
-                    detail: String::new(),
-                });
-            }
+        let parsed = [("RATIO ", Kind::Ratio), ("FIGURE ", Kind::Count)]
+            .into_iter()
+            .find_map(|(prefix, kind)| Some((line.strip_prefix(prefix)?.split_once(' ')?, kind)));
+        match parsed {
+            Some(((name, value), kind)) => figures.push(Figure {
+                name: known(name, kind)?,
+                value: value.parse().map_err(|e| format!("{line}: {e}"))?,
+                kind,
+                detail: String::new(),
+            }),
             None => {
                 report.push_str(line);
                 report.push('\n');
@@ -76,6 +131,105 @@ pub fn client_bench(root: &Path, quick: bool) -> Result<(Vec<Figure>, String), S
         }
     }
     Ok((figures, report))
+}
+
+/// The `client` bench executable, built in release (`cargo bench --no-run`).
+fn bench_executable(root: &Path) -> Result<PathBuf, String> {
+    let output = run(cargo().current_dir(root).args([
+        "bench",
+        "-q",
+        "--no-run",
+        "--message-format=json",
+        "-p",
+        "zapi-client",
+        "--bench",
+        "client",
+    ]))?;
+    output
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|message| {
+            message["reason"] == "compiler-artifact"
+                && message["target"]["name"] == "client"
+                && message["target"]["kind"][0] == "bench"
+        })
+        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or("cargo bench --no-run named no `client` bench executable".to_owned())
+}
+
+/// Whether `valgrind` runs.
+pub fn valgrind_available() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// Instructions the bench binary's main thread (the client: current-thread
+/// runtime, so its connection tasks run there too) executes with
+/// `--only <only> --requests <requests>`, under callgrind. Threads are
+/// counted separately so the server's thread is left out.
+fn callgrind_main_thread(
+    executable: &Path,
+    scratch: &Path,
+    only: &str,
+    requests: u64,
+) -> Result<u64, String> {
+    let out = scratch.join(format!("callgrind.out.{only}.{requests}"));
+    for entry in std::fs::read_dir(scratch).map_err(|e| format!("{}: {e}", scratch.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.to_string_lossy().starts_with(&*out.to_string_lossy()) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    run(Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg("--separate-threads=yes")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(executable)
+        .args(["--only", only, "--requests", &requests.to_string()]))?;
+    // With --separate-threads, thread 1 (the main thread) writes `<out>-01`.
+    let main_thread = PathBuf::from(format!("{}-01", out.display()));
+    let text = std::fs::read_to_string(&main_thread)
+        .map_err(|e| format!("{}: {e}", main_thread.display()))?;
+    text.lines()
+        .find_map(|line| {
+            let rest = line
+                .strip_prefix("totals:")
+                .or_else(|| line.strip_prefix("summary:"))?;
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .ok_or(format!("{}: no totals line", main_thread.display()))
+}
+
+/// Requests of the two `--only` runs per side; their difference cancels
+/// start-up and the first request's one-time costs (connection, lazy
+/// initialisation).
+const CALLGRIND_REQUESTS: (u64, u64) = (500, 3_000);
+
+/// `RATIO instructions`: callgrind instructions per request of the client
+/// thread, zapi-client / hand-written, each side's per-request count being
+/// `(I(3,000 requests) - I(500 requests)) / 2,500`.
+pub fn instructions(root: &Path) -> Result<Figure, String> {
+    let executable = bench_executable(root)?;
+    let scratch = root.join("target/bench-callgrind");
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let (few, many) = CALLGRIND_REQUESTS;
+    let mut per_request = Vec::new();
+    for only in ["zapi", "hand"] {
+        let low = callgrind_main_thread(&executable, &scratch, only, few)?;
+        let high = callgrind_main_thread(&executable, &scratch, only, many)?;
+        per_request.push(high.saturating_sub(low) as f64 / (many - few) as f64);
+    }
+    let (zapi, hand) = (per_request[0], per_request[1]);
+    Ok(Figure {
+        name: "instructions",
+        value: zapi / hand,
+        kind: Kind::Ratio,
+        detail: format!(
+            "callgrind, client thread, per request ({many} minus {few} requests): zapi-client {zapi:.0}, hand-written reqwest {hand:.0}"
+        ),
+    })
 }
 
 const CONSUMER_MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
@@ -185,7 +339,8 @@ pub fn consumer_build(root: &Path, rounds: usize) -> Result<Figure, String> {
     let (zapi, hand) = (median(zapi), median(hand));
     Ok(Figure {
         name: "consumer_build",
-        ratio: zapi.as_secs_f64() / hand.as_secs_f64(),
+        value: zapi.as_secs_f64() / hand.as_secs_f64(),
+        kind: Kind::Ratio,
         detail: format!(
             "cold debug build, median of {rounds}: zapi-client consumer {:.1} s, reqwest floor {:.1} s",
             zapi.as_secs_f64(),

@@ -19,6 +19,8 @@ Commands:
                    openapi/accepted-breaks.yaml, 2 when it cannot run
   bench            measure zapi-client against hand-written reqwest, side by side
                    (add --quick for a short trial run); ends with RATIO lines
+                   (ratios to the baseline) and FIGURE lines (counts of many
+                   instances on one Transport); instructions need valgrind
   help             print this help
 ";
 
@@ -127,13 +129,17 @@ fn review_command(args: &[&str]) -> ExitCode {
 }
 
 fn bench_command(quick: bool) -> ExitCode {
-    use xtask::bench;
+    use xtask::bench::{self, FIGURES, Kind};
     let root = codegen::workspace_root();
     let result = (|| -> Result<(), String> {
         eprintln!("codegen wall time (warm)...");
         let (write, check) = bench::codegen_times(&root)?;
         eprintln!("client benchmark (release build, then in-process runs)...");
         let (mut figures, report) = bench::client_bench(&root, quick)?;
+        if bench::valgrind_available() {
+            eprintln!("instructions per request (callgrind, four runs)...");
+            figures.push(bench::instructions(&root)?);
+        }
         eprintln!("consumer builds (cold, fresh target dirs; minutes)...");
         figures.push(bench::consumer_build(&root, if quick { 1 } else { 2 })?);
 
@@ -144,27 +150,36 @@ fn bench_command(quick: bool) -> ExitCode {
             check.as_secs_f64() * 1e3
         );
         println!();
-        println!("| figure | ratio (zapi-client / baseline) | target |");
-        println!("| --- | --- | --- |");
-        for figure in &figures {
-            let target = match figure.name {
-                "per_request" => "<= 1.02",
-                "throughput" => ">= 0.97",
-                "consumer_build" => "<= 0.75",
-                _ => "none yet",
+        println!("| figure | zapi-client (ratio to baseline, or count) | target | met |");
+        println!("| --- | --- | --- | --- |");
+        let mut lines = Vec::new();
+        for &(name, kind, target) in FIGURES {
+            let Some(figure) = figures.iter().find(|f| f.name == name) else {
+                if name == "instructions" {
+                    println!("| {name} | skipped (valgrind not found) | {target} | |");
+                    lines.push(format!("RATIO {name} skipped (valgrind not found)"));
+                    continue;
+                }
+                return Err(format!("no {name} figure"));
             };
-            println!("| {} | {:.3} | {target} |", figure.name, figure.ratio);
+            let (value, prefix) = match kind {
+                Kind::Ratio => (format!("{:.3}", figure.value), "RATIO"),
+                Kind::Count => (format!("{}", figure.value), "FIGURE"),
+            };
+            let met = if target.met(figure.value) {
+                "yes"
+            } else {
+                "no"
+            };
+            println!("| {name} | {value} | {target} | {met} |");
             if !figure.detail.is_empty() {
                 println!("  {}", figure.detail);
             }
+            lines.push(format!("{prefix} {name} {value}"));
         }
         println!();
-        for name in ["per_request", "throughput", "consumer_build", "allocations"] {
-            let figure = figures
-                .iter()
-                .find(|f| f.name == name)
-                .ok_or(format!("no {name} figure"))?;
-            println!("RATIO {name} {:.3}", figure.ratio);
+        for line in lines {
+            println!("{line}");
         }
         Ok(())
     })();

@@ -1,14 +1,17 @@
 //! zapi-client against the same request written by hand with reqwest, side by
-//! side in one process: per-request latency, throughput and allocations.
-//! Run through `cargo xtask bench`, which also measures build times; prints
-//! `RATIO <name> <x>` lines for it.
+//! side in one process: per-request latency, throughput and allocations; and
+//! what many instances on one `Transport` cost (heap bytes per client,
+//! connections). Run through `cargo xtask bench`, which also measures build
+//! times and instructions (callgrind); prints `RATIO <name> <x>` and
+//! `FIGURE <name> <n>` lines for it.
 //!
 //! Both clients talk to one keep-alive HTTP/1.1 server on 127.0.0.1, run on
 //! its own thread and runtime so its work and allocations are not counted.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,10 +24,15 @@ const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
 
 // ------------------------------------------------------------- allocations
 
-/// Counts allocations made on threads that opted in (the client's thread).
+/// Counts allocations made on threads that opted in (the client's thread),
+/// and, while `BYTES_ON` is set, the live heap bytes of the whole process
+/// (`Layout::size()` of what is allocated minus what is freed; the
+/// allocator's own overhead is not included).
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static BYTES_ON: AtomicBool = AtomicBool::new(false);
+static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
 thread_local!(static COUNTING: Cell<bool> = const { Cell::new(false) });
 
 unsafe impl GlobalAlloc for Counting {
@@ -32,16 +40,27 @@ unsafe impl GlobalAlloc for Counting {
         if COUNTING.try_with(Cell::get).unwrap_or(false) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
-        unsafe { System.alloc(layout) }
+        let ptr = unsafe { System.alloc(layout) };
+        if BYTES_ON.load(Ordering::Relaxed) && !ptr.is_null() {
+            LIVE_BYTES.fetch_add(layout.size() as i64, Ordering::Relaxed);
+        }
+        ptr
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if BYTES_ON.load(Ordering::Relaxed) {
+            LIVE_BYTES.fetch_sub(layout.size() as i64, Ordering::Relaxed);
+        }
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if COUNTING.try_with(Cell::get).unwrap_or(false) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
-        unsafe { System.realloc(ptr, layout, new_size) }
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if BYTES_ON.load(Ordering::Relaxed) && !new.is_null() {
+            LIVE_BYTES.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
+        }
+        new
     }
 }
 
@@ -50,8 +69,16 @@ static GLOBAL: Counting = Counting;
 
 // ------------------------------------------------------------------ server
 
-/// Starts the server on its own thread; returns its base URL.
-fn start_server() -> String {
+/// The server: its base URL and how many connections it has accepted.
+struct Server {
+    url: String,
+    accepted: Arc<AtomicU64>,
+}
+
+/// Starts the server on its own thread.
+fn start_server() -> Server {
+    let accepted = Arc::new(AtomicU64::new(0));
+    let counter = accepted.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -63,12 +90,16 @@ fn start_server() -> String {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap().port()).unwrap();
             while let Ok((stream, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
                 stream.set_nodelay(true).unwrap();
                 tokio::spawn(serve(stream));
             }
         });
     });
-    format!("http://127.0.0.1:{}", rx.recv().unwrap())
+    Server {
+        url: format!("http://127.0.0.1:{}", rx.recv().unwrap()),
+        accepted,
+    }
 }
 
 async fn serve(mut stream: tokio::net::TcpStream) {
@@ -262,24 +293,164 @@ async fn allocations(clients: &Clients, zapi: bool, requests: u64) -> f64 {
     ALLOCATIONS.load(Ordering::SeqCst) as f64 / requests as f64
 }
 
+// ---------------------------------------------------------- many instances
+
+/// How many instance clients the two instance figures make.
+const INSTANCES: usize = 10_000;
+
+/// Distinct, realistic credentials for instance `i`: a 20-character instance
+/// id and a 24-character token (upper-case hex, as Z-API's), a 32-character
+/// Client-Token.
+fn instance_credentials(i: usize) -> (String, String, String) {
+    // splitmix64: a stream of well-mixed values from the index.
+    let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut text = |len: usize, alphabet: &[u8]| -> String {
+        (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+            .collect()
+    };
+    let hex = b"0123456789ABCDEF";
+    let alnum = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    (text(20, hex), text(24, hex), text(32, alnum))
+}
+
+fn instance_client(
+    transport: &zapi_client::Transport,
+    (instance, token, client_token): &(String, String, String),
+) -> zapi_client::Client {
+    transport
+        .client(instance.as_str(), token.as_str())
+        .client_token(client_token.as_str())
+        .build()
+        .unwrap()
+}
+
+/// Heap bytes per additional instance client: live bytes after making
+/// `INSTANCES` clients from one transport minus before, divided by
+/// `INSTANCES`, rounded up. The credentials (the caller's strings) and the
+/// `Vec` holding the clients (reserved beforehand, so `size_of::<Client>()`
+/// per client is not counted, nor is any growth) exist before the first
+/// reading. Run while no other thread allocates.
+fn instance_bytes() -> u64 {
+    let transport = zapi_client::Transport::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let credentials: Vec<_> = (0..INSTANCES).map(instance_credentials).collect();
+    let mut clients = Vec::with_capacity(INSTANCES);
+    // One client first: any lazy one-time set-up is not per instance.
+    drop(instance_client(&transport, &credentials[0]));
+    BYTES_ON.store(true, Ordering::SeqCst);
+    let before = LIVE_BYTES.load(Ordering::SeqCst);
+    for credentials in &credentials {
+        clients.push(instance_client(&transport, credentials));
+    }
+    let after = LIVE_BYTES.load(Ordering::SeqCst);
+    BYTES_ON.store(false, Ordering::SeqCst);
+    assert_eq!(clients.capacity(), INSTANCES, "the Vec must not grow");
+    drop(clients);
+    u64::try_from(after - before)
+        .unwrap()
+        .div_ceil(INSTANCES as u64)
+}
+
+/// Connections a server accepts while `INSTANCES` clients of one transport
+/// each make one `set_account_email` call, 64 at a time (64 tasks pulling
+/// the next client from a shared counter) on a two-thread runtime. Racy
+/// (a connection back in the pool a moment too late makes hyper open
+/// another), so the median of three trials, each with a new transport and
+/// server, and all three.
+fn instance_connections() -> (u64, [u64; 3]) {
+    let mut trials = [0; 3];
+    for trial in &mut trials {
+        *trial = instance_connections_trial();
+    }
+    let mut sorted = trials;
+    sorted.sort_unstable();
+    (sorted[1], trials)
+}
+
+fn instance_connections_trial() -> u64 {
+    const TASKS: usize = 64;
+    let server = start_server();
+    let transport = zapi_client::Transport::builder()
+        .base_url(&server.url)
+        .build()
+        .unwrap();
+    let clients: Arc<Vec<_>> = Arc::new(
+        (0..INSTANCES)
+            .map(|i| instance_client(&transport, &instance_credentials(i)))
+            .collect(),
+    );
+    let next = Arc::new(AtomicUsize::new(0));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..TASKS {
+            let (clients, next) = (clients.clone(), next.clone());
+            set.spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(client) = clients.get(i) else { break };
+                    let answer = client
+                        .set_account_email()
+                        .body_map(|b| b.email(EMAIL))
+                        .send_checked()
+                        .await
+                        .expect("zapi-client call");
+                    assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+                }
+            });
+        }
+        while let Some(joined) = set.join_next().await {
+            joined.expect("no request may fail");
+        }
+    });
+    server.accepted.load(Ordering::SeqCst)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    // `--only zapi|hand`: 3,000 sequential requests of one client and nothing
-    // else, to profile it (valgrind --tool=callgrind counts instructions).
+    // `--only zapi|hand|none [--requests N]`: N (default 3,000) sequential
+    // requests of one client and nothing else, to profile it (valgrind
+    // --tool=callgrind counts instructions); `none` starts the server, the
+    // runtime and both clients and makes no request (the fixed cost).
     if let Some(only) = args
         .iter()
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
     {
-        let base_url = start_server();
+        let requests: usize = args
+            .iter()
+            .position(|a| a == "--requests")
+            .and_then(|i| args.get(i + 1))
+            .map_or(3_000, |n| n.parse().expect("--requests N"));
+        let (zapi, requests) = match only.as_str() {
+            "zapi" => (true, requests),
+            "hand" => (false, requests),
+            "none" => (false, 0),
+            other => panic!("--only zapi|hand|none, not {other}"),
+        };
+        let base_url = start_server().url;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         let clients = clients(&base_url);
         runtime.block_on(async {
-            for _ in 0..3_000 {
-                if only == "zapi" {
+            for _ in 0..requests {
+                if zapi {
                     clients.zapi_call().await
                 } else {
                     clients.hand_call().await
@@ -288,6 +459,10 @@ fn main() {
         });
         return;
     }
+    // The many-instances figures first, while this is the only thread.
+    let instance_bytes = instance_bytes();
+    let (instance_connections, connection_trials) = instance_connections();
+
     // `--quick`: a smaller run, to try the bench out.
     let quick = args.iter().any(|a| a == "--quick");
     let (rounds, per_round, total) = if quick {
@@ -295,7 +470,7 @@ fn main() {
     } else {
         (20, 1_000, 20_000)
     };
-    let base_url = start_server();
+    let base_url = start_server().url;
 
     // Sequential work on one thread (and allocation counting) ...
     let current = tokio::runtime::Builder::new_current_thread()
@@ -350,4 +525,14 @@ fn main() {
     );
     println!("RATIO throughput {:.3}", zapi_rps / hand_rps);
     println!("RATIO allocations {:.3}", zapi_allocs / hand_allocs);
+    println!(
+        "instance clients: {INSTANCES} from one Transport; size_of::<Client>() = {} bytes (inline, not counted below)",
+        std::mem::size_of::<zapi_client::Client>()
+    );
+    println!("  instance_bytes: heap bytes per additional instance client, rounded up");
+    println!(
+        "  instance_connections: connections accepted for one call from each client, 64 at a time: median of {connection_trials:?}"
+    );
+    println!("FIGURE instance_bytes {instance_bytes}");
+    println!("FIGURE instance_connections {instance_connections}");
 }
