@@ -226,7 +226,9 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
             impl builder::#builder<'_> {
                 #[doc = #doc]
                 pub async fn send_checked(self) -> Result<types::#answer, crate::Error> {
-                    crate::error::checked(#id, self.send(), |answer| {
+                    let call = crate::trace::Call::start(#id);
+                    let sent = call.within(self.send()).await;
+                    crate::error::checked(call, sent, |answer| {
                         (!answer.success).then(|| #message)
                     })
                     .await

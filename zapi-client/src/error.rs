@@ -278,31 +278,27 @@ impl std::error::Error for Error {
     }
 }
 
-/// What every generated `send_checked` does: sends, inside the call's trace
-/// span, and returns the answer when Z-API reports success, else an
-/// [`Error`]. `failure` is `None` for an answer with `success: true`, else
-/// the answer's message, for operations whose spec names one
-/// (`x-zapi-failure-message`).
+/// What every generated `send_checked` does once `send()` has answered
+/// (inside `call`, its trace span): the answer when Z-API reports success,
+/// else an [`Error`]. `failure` is `None` for an answer with `success: true`,
+/// else the answer's message, for operations whose spec names one
+/// (`x-zapi-failure-message`). The send future is awaited by the caller, not
+/// here: moved through more async layers it costs a large copy per call.
 pub(crate) async fn checked<T>(
-    operation_id: &'static str,
-    send: impl Future<Output = Result<ResponseValue<T>, GeneratedError>>,
+    call: crate::trace::Call,
+    sent: Result<ResponseValue<T>, GeneratedError>,
     failure: impl FnOnce(&mut T) -> Option<Option<String>>,
 ) -> Result<T, Error> {
-    let call = crate::trace::Call::start(operation_id);
-    let checked = call
-        .within(async {
-            match send.await {
-                Ok(answer) => {
-                    let mut answer = answer.into_inner();
-                    match failure(&mut answer) {
-                        None => Ok(answer),
-                        Some(message) => Err(Error::Unsuccessful { message }),
-                    }
-                }
-                Err(error) => Err(Error::from_generated(error).await),
+    let checked = match sent {
+        Ok(answer) => {
+            let mut answer = answer.into_inner();
+            match failure(&mut answer) {
+                None => Ok(answer),
+                Some(message) => Err(Error::Unsuccessful { message }),
             }
-        })
-        .await;
+        }
+        Err(error) => Err(call.within(Error::from_generated(error)).await),
+    };
     call.finish(checked.as_ref().err());
     checked
 }

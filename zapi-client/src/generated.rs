@@ -2322,9 +2322,11 @@ impl builder::GetAccountEmail<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::GetAccountEmailResponse, crate::Error> {
+        let call = crate::trace::Call::start("get_account_email");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "get_account_email",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2335,9 +2337,11 @@ impl builder::SetAccountEmail<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::SetAccountEmailResponse, crate::Error> {
+        let call = crate::trace::Call::start("set_account_email");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "set_account_email",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2348,9 +2352,11 @@ impl builder::VerifyAccountEmail<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::VerifyAccountEmailResponse, crate::Error> {
+        let call = crate::trace::Call::start("verify_account_email");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "verify_account_email",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2361,9 +2367,11 @@ impl builder::RemoveAccountEmail<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::RemoveAccountEmailResponse, crate::Error> {
+        let call = crate::trace::Call::start("remove_account_email");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "remove_account_email",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2374,9 +2382,11 @@ impl builder::GetHasSecurityCode<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::GetHasSecurityCodeResponse, crate::Error> {
+        let call = crate::trace::Call::start("get_has_security_code");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "get_has_security_code",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2387,9 +2397,11 @@ impl builder::SetSecurityCode<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::SetSecurityCodeResponse, crate::Error> {
+        let call = crate::trace::Call::start("set_security_code");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "set_security_code",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2400,9 +2412,11 @@ impl builder::RemoveSecurityCode<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::RemoveSecurityCodeResponse, crate::Error> {
+        let call = crate::trace::Call::start("remove_security_code");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "remove_security_code",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2413,9 +2427,11 @@ impl builder::ConfirmSecurityCode<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::ConfirmSecurityCodeResponse, crate::Error> {
+        let call = crate::trace::Call::start("confirm_security_code");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "confirm_security_code",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2426,9 +2442,11 @@ impl builder::ForgotSecurityCode<'_> {
     pub async fn send_checked(
         self,
     ) -> Result<types::ForgotSecurityCodeResponse, crate::Error> {
+        let call = crate::trace::Call::start("forgot_security_code");
+        let sent = call.within(self.send()).await;
         crate::error::checked(
-                "forgot_security_code",
-                self.send(),
+                call,
+                sent,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await

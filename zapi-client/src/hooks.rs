@@ -55,10 +55,7 @@ impl ClientHooks<ClientContext> for Client {
         let context = self.inner();
         let idempotent = operation_facts::retry_safe(info.operation_id);
         let secrets = request_secrets(&request, info.operation_id);
-        let echoes = Echoes {
-            credentials: &context.credentials.echoes,
-            secrets: &secrets,
-        };
+        let echoes = Echoes::new(&context.credentials.echoes, &secrets);
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -231,14 +228,46 @@ fn rebuild(
 struct Echoes<'a> {
     credentials: &'a [Vec<u8>],
     secrets: &'a [Vec<u8>],
+    /// A bit per byte value that starts an echo, and the shortest echo: one
+    /// pass over an answer finds where an echo may start.
+    first_bytes: [u64; 4],
+    shortest: usize,
 }
 
-impl Echoes<'_> {
+impl<'a> Echoes<'a> {
+    fn new(credentials: &'a [Vec<u8>], secrets: &'a [Vec<u8>]) -> Self {
+        let mut echoes = Self {
+            credentials,
+            secrets,
+            first_bytes: [0; 4],
+            shortest: usize::MAX,
+        };
+        for echo in credentials.iter().chain(secrets) {
+            if let Some(&first) = echo.first() {
+                echoes.first_bytes[usize::from(first >> 6)] |= 1 << (first & 63);
+                echoes.shortest = echoes.shortest.min(echo.len());
+            }
+        }
+        echoes
+    }
+
     fn iter(&self) -> impl Iterator<Item = &[u8]> {
         self.credentials
             .iter()
             .chain(self.secrets)
             .map(Vec::as_slice)
+    }
+
+    /// Whether any echo occurs in `haystack`.
+    fn found_in(&self, haystack: &[u8]) -> bool {
+        if haystack.len() < self.shortest {
+            return false;
+        }
+        (0..=haystack.len() - self.shortest).any(|i| {
+            let b = haystack[i];
+            self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+                && self.iter().any(|echo| haystack[i..].starts_with(echo))
+        })
     }
 }
 
@@ -267,7 +296,7 @@ fn request_secrets(request: &reqwest::Request, operation_id: &str) -> Vec<Vec<u8
 
 /// `bytes` with every echo replaced; no copy when there is none.
 fn scrub(bytes: Bytes, echoes: Echoes<'_>) -> Bytes {
-    if !echoes.iter().any(|e| contains(&bytes, e)) {
+    if !echoes.found_in(&bytes) {
         return bytes;
     }
     let mut out = bytes.to_vec();
@@ -279,28 +308,12 @@ fn scrub(bytes: Bytes, echoes: Echoes<'_>) -> Bytes {
 
 fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
     for value in headers.values_mut() {
-        if echoes.iter().any(|e| contains(value.as_bytes(), e)) {
+        if echoes.found_in(value.as_bytes()) {
             let clean = scrub(Bytes::copy_from_slice(value.as_bytes()), echoes);
             *value = HeaderValue::from_maybe_shared(clean)
                 .unwrap_or_else(|_| HeaderValue::from_static(REDACTED));
         }
     }
-}
-
-/// Whether `needle` (never empty) occurs in `haystack`: a scan for its first
-/// byte, a comparison only there. Cheaper than comparing every window: the
-/// answers are short and the first bytes rarely match.
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    haystack[..=last_start]
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == first && haystack[i + 1..i + needle.len()] == *rest)
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
@@ -348,15 +361,25 @@ mod tests {
     use crate::client::Credentials;
 
     #[test]
-    fn contains_finds_a_needle_anywhere_and_only_whole() {
-        assert!(contains(b"abcdef", b"abc"));
-        assert!(contains(b"abcdef", b"def"));
-        assert!(contains(b"abcdef", b"abcdef"));
-        assert!(contains(b"xxabxabcx", b"abc"));
-        assert!(!contains(b"abcdef", b"abd"));
-        assert!(!contains(b"abcde", b"abcdef"));
-        assert!(!contains(b"", b"a"));
-        assert!(!contains(b"defabc", b"abcd"));
+    fn echoes_are_found_anywhere_and_only_whole() {
+        let credentials = [b"abc".to_vec(), b"zzzz".to_vec()];
+        let secrets = [b"9876".to_vec()];
+        let echoes = Echoes::new(&credentials, &secrets);
+        for found in [
+            &b"abcdef"[..],
+            b"defabc",
+            b"xxabxabcx",
+            b"zzzz",
+            b"12 9876",
+            b"abc",
+        ] {
+            assert!(echoes.found_in(found), "{found:?}");
+        }
+        for not_found in [&b"abdef"[..], b"ab", b"", b"zzz", b"987", b"9a876 zz zzz"] {
+            assert!(!echoes.found_in(not_found), "{not_found:?}");
+        }
+        let none = Echoes::new(&[], &[]);
+        assert!(!none.found_in(b"anything"));
     }
 
     #[test]
@@ -375,10 +398,8 @@ mod tests {
         let body = Bytes::from_static(
             b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
         );
-        let echoes = Echoes {
-            credentials: &credentials.echoes,
-            secrets: &[b"123456".to_vec()],
-        };
+        let secrets = [b"123456".to_vec()];
+        let echoes = Echoes::new(&credentials.echoes, &secrets);
         let body = [&body[..], b" pin 123456"].concat().into();
         let clean = scrub(body, echoes);
         let text = String::from_utf8(clean.to_vec()).unwrap();

@@ -55,11 +55,17 @@ mod enabled {
             }
         }
 
-        pub(crate) async fn within<T>(&self, work: impl Future<Output = T>) -> T {
-            work.instrument(self.span.clone()).await
+        /// `work` inside the call's span (a wrapper, not another async
+        /// layer: the send future is large, and every layer copies it).
+        pub(crate) fn within<F: Future>(&self, work: F) -> tracing::instrument::Instrumented<F> {
+            work.instrument(self.span.clone())
         }
 
         pub(crate) fn finish(&self, error: Option<&Error>) {
+            // Nothing listens: skip the clock, the span and the events.
+            if !tracing::level_enabled!(tracing::Level::INFO) {
+                return;
+            }
             // Milliseconds to 0.1.
             let elapsed = (self.started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
             let _entered = self.span.enter();
@@ -87,6 +93,10 @@ mod enabled {
         status: Option<u16>,
         transport_error: Option<&'static str>,
     ) {
+        // Nothing listens: skip looking up the current span.
+        if !tracing::level_enabled!(tracing::Level::INFO) {
+            return;
+        }
         let span = tracing::Span::current();
         span.record("http.request.resend_count", attempt - 1);
         match (status, transport_error) {
@@ -128,8 +138,8 @@ impl Call {
         Self
     }
 
-    pub(crate) async fn within<T>(&self, work: impl Future<Output = T>) -> T {
-        work.await
+    pub(crate) fn within<F: Future>(&self, work: F) -> F {
+        work
     }
 
     pub(crate) fn finish(&self, _error: Option<&crate::Error>) {}
