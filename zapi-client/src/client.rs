@@ -584,6 +584,7 @@ mod unit_tests {
     fn base_path_of_normalized_urls() {
         assert_eq!(base_path("https://api.z-api.io"), "");
         assert_eq!(base_path("http://127.0.0.1:8080/stem/z"), "/stem/z");
+        assert_eq!(base_path("http://h/stem"), "/stem");
     }
 
     #[test]
@@ -619,8 +620,29 @@ mod unit_tests {
             "https://h/?q",
             "https://h/#f",
             "https://u:p@h",
+            "https://u@h",
+            "https://:p@h",
         ] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn build_errors_chain_their_cause() {
+        use std::error::Error as _;
+        let answer = http::Response::builder().status(500).body("").unwrap();
+        let cause = reqwest::Response::from(answer)
+            .error_for_status()
+            .unwrap_err();
+        let error = BuildError::HttpClient(cause);
+        let source = error.source().expect("the reqwest error is the source");
+        assert!(
+            source.downcast_ref::<reqwest::Error>().is_some(),
+            "{source:?}"
+        );
+        let invalid = BuildError::InvalidBaseUrl {
+            reason: "x".to_owned(),
+        };
+        assert!(invalid.source().is_none());
     }
 }
