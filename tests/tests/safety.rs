@@ -613,6 +613,68 @@ async fn a_huge_body_is_refused_and_reading_stops_at_the_limit() {
     );
 }
 
+/// A client with the test credentials and this response size limit.
+fn limited_client(server: &TestServer, limit: usize) -> Client {
+    Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .base_url(server.base_url())
+        .max_response_bytes(limit)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_response_limit_is_exact_and_applies_without_a_content_length() {
+    // An answer of exactly the limit is read; one byte over is refused.
+    let body = json!({"success": true, "hasEmail": false}).to_string();
+    let server = TestServer::replying(http(200, "application/json", &body)).await;
+    let answer = limited_client(&server, body.len())
+        .get_account_email()
+        .send_checked()
+        .await;
+    assert!(answer.is_ok(), "{answer:?}");
+    let error = limited_client(&server, body.len() - 1)
+        .get_account_email()
+        .send_checked()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit, .. } if limit == body.len() - 1),
+        "{error:?}"
+    );
+
+    // Chunked, without a Content-Length: counted as it is read.
+    let server = TestServer::replying(Reply::Chunked {
+        status: 200,
+        total: 1000,
+    })
+    .await;
+    let client = limited_client(&server, 101);
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 101, .. }),
+        "{error:?}"
+    );
+    // The generated `send()` reports it as a body error whose cause says why.
+    let raw = client.get_account_email().send().await.unwrap_err();
+    assert!(
+        matches!(raw, GeneratedError::ResponseBodyError(_)),
+        "{raw:?}"
+    );
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(&raw);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    assert!(
+        causes
+            .iter()
+            .any(|c| c == "response body over the 101-byte limit"),
+        "{causes:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let server = TestServer::replying(Reply::Hang).await;
@@ -625,6 +687,10 @@ async fn a_server_that_never_answers_times_out() {
     let started = std::time::Instant::now();
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        !error.is_connect(),
+        "connected; the answer never came: {error:?}"
+    );
     assert!(error.is_retryable());
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -706,7 +772,8 @@ async fn credentials_echoed_in_answer_headers_are_redacted() {
     let server = TestServer::replying(
         Reply::json(200, &json!({"success": true, "hasEmail": false}))
             .with_header("x-echo", &echo)
-            .with_header("x-client-token", CLIENT_TOKEN),
+            .with_header("x-client-token", CLIENT_TOKEN)
+            .with_header("x-instance", INSTANCE),
     )
     .await;
     let answer = client_for(&server)
@@ -721,6 +788,8 @@ async fn credentials_echoed_in_answer_headers_are_redacted() {
         "/instances/<redacted>/token/<redacted>?t=<redacted>"
     );
     assert_eq!(answer.headers()["x-client-token"], "<redacted>");
+    // A value that is exactly the shortest credential, the longer ones not fitting in it.
+    assert_eq!(answer.headers()["x-instance"], "<redacted>");
 }
 
 #[tokio::test]
@@ -728,7 +797,19 @@ async fn connection_refused_is_a_connect_error() {
     let client = client_for_closed_port();
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(error.is_connect() && error.is_retryable(), "{error:?}");
+    assert!(
+        !error.is_timeout(),
+        "refused at once, not timed out: {error:?}"
+    );
     assert!(error.to_string().starts_with("request failed: "), "{error}");
+    // Error chains (anyhow, tracing) reach the reqwest error.
+    let source = std::error::Error::source(&error).expect("the transport error is the source");
+    assert!(
+        source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_connect),
+        "{source:?}"
+    );
     assert_no_secret("connection refused", &printed(&error));
     let raw = client.get_account_email().send().await.unwrap_err();
     assert!(

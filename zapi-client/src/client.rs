@@ -653,8 +653,29 @@ mod unit_tests {
             "https://h/?q",
             "https://h/#f",
             "https://u:p@h",
+            "https://u@h",
+            "https://:p@h",
         ] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn build_errors_chain_their_cause() {
+        use std::error::Error as _;
+        let answer = http::Response::builder().status(500).body("").unwrap();
+        let cause = reqwest::Response::from(answer)
+            .error_for_status()
+            .unwrap_err();
+        let error = BuildError::HttpClient(cause);
+        let source = error.source().expect("the reqwest error is the source");
+        assert!(
+            source.downcast_ref::<reqwest::Error>().is_some(),
+            "{source:?}"
+        );
+        let invalid = BuildError::InvalidBaseUrl {
+            reason: "x".to_owned(),
+        };
+        assert!(invalid.source().is_none());
     }
 }

@@ -366,6 +366,12 @@ mod tests {
     #[test]
     fn excerpts_are_bounded() {
         assert_eq!(excerpt_of(b"short"), "short");
+        let exact = "x".repeat(EXCERPT_BYTES);
+        assert_eq!(
+            excerpt_of(exact.as_bytes()),
+            exact,
+            "exactly the limit: whole"
+        );
         let long = "é".repeat(1000);
         let excerpt = excerpt_of(long.as_bytes());
         assert!(excerpt.starts_with(&"é".repeat(128)));

@@ -201,6 +201,16 @@ mod tests {
             None,
             "total time bounded"
         );
+        // The bounds are inclusive for the wait, exclusive for the total: a
+        // Retry-After of exactly max_backoff is waited for; a retry that would
+        // start exactly at max_elapsed (30 s) is not made.
+        let longest = Some(Duration::from_secs(5));
+        assert_eq!(policy.next_delay(1, Duration::ZERO, longest), longest);
+        assert_eq!(policy.next_delay(1, Duration::from_secs(28), asked), None);
+        assert_eq!(
+            policy.next_delay(1, Duration::from_millis(27_999), asked),
+            asked
+        );
     }
 
     #[test]
