@@ -11,8 +11,9 @@
 //! - Headers the vendor never shows: the client sends only those HTTP itself
 //!   needs (host, content-length), `accept: application/json` (the answers are
 //!   JSON) and its user-agent. progenitor's `api-version` header is removed by
-//!   the `pre` hook: Z-API defines no such header.
-//! - remove_account_email: the vendor's example sends
+//!   `cargo xtask codegen` where it is built: Z-API defines no such header.
+//! - remove_account_email (and the other bodiless POSTs the spec marks
+//!   `x-zapi-bodiless-content-type`): the vendor's example sends
 //!   `Content-Type: application/json` with no body, and Z-API documents 415
 //!   for a missing Content-Type, so the client sends it too (on every POST),
 //!   with `content-length: 0`.
