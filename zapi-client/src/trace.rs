@@ -103,6 +103,7 @@ mod enabled {
             (Some(status), _) => {
                 span.record("http.response.status_code", status);
                 tracing::debug!(
+                    target: "zapi_client",
                     attempt,
                     http.response.status_code = status,
                     "attempt answered"
