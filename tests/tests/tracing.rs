@@ -154,6 +154,13 @@ async fn no_secret_in_any_trace_line_at_any_level() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // The capture saw the calls, their operations, statuses and retries...
     for expected in [
+        "Z-API call succeeded",
+        "Z-API call failed",
+        "attempt answered",
+        "http.request.resend_count=0",
+        "http.request.resend_count=2",
+        "reason=\"timeout\"",
+        "reason=\"503\"",
         "zapi.call",
         "zapi.operation_id=\"confirm_security_code\"",
         "url.template=\"/security/two-fa-code\"",
@@ -165,6 +172,11 @@ async fn no_secret_in_any_trace_line_at_any_level() {
     ] {
         assert!(text.contains(expected), "no {expected:?} in the capture");
     }
+    assert!(
+        text.lines()
+            .any(|l| l.contains("attempt failed") && l.contains("error.type=\"timeout\"")),
+        "no timed-out attempt in the capture"
+    );
     // ... and no secret, raw or encoded.
     for secret in [
         INSTANCE.to_owned(),
