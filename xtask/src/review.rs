@@ -862,7 +862,10 @@ impl<'a> SpecDiff<'a> {
         let describe = |set: &BTreeSet<BTreeSet<String>>| {
             let names: Vec<String> = set
                 .iter()
-                .map(|alt| alt.iter().cloned().collect::<Vec<_>>().join(" + "))
+                .map(|alt| match alt.is_empty() {
+                    true => "no credential".to_owned(),
+                    false => alt.iter().cloned().collect::<Vec<_>>().join(" + "),
+                })
                 .collect();
             if names.is_empty() {
                 "none".to_owned()

@@ -345,24 +345,107 @@ fn collect_items(items: &[Item], prefix: &str, map: &mut BTreeMap<String, String
                 continue;
             }
             Item::Impl(imp) => {
+                // A trait impl is API by its presence (the trait fixes the
+                // signatures), and the same whether derived or written out.
                 let (trait_path, _) = imp.trait_.as_ref().expect("a trait impl");
-                format!(
-                    "impl {} for {prefix}{}",
-                    tokens(trait_path),
-                    tokens(&imp.self_ty)
-                )
+                map.insert(
+                    trait_key(trait_path, &format!("{prefix}{}", tokens(&imp.self_ty))),
+                    IMPLEMENTED.to_owned(),
+                );
+                continue;
             }
-            Item::Struct(s) => named("struct", &s.ident),
-            Item::Enum(e) => named("enum", &e.ident),
+            Item::Struct(s) => {
+                let key = named("struct", &s.ident);
+                let mut s = s.clone();
+                for derived in take_derives(&mut s.attrs) {
+                    map.insert(
+                        trait_key(&derived, &format!("{prefix}{}", s.ident)),
+                        IMPLEMENTED.to_owned(),
+                    );
+                }
+                map.insert(key, unparse_one(Item::Struct(s)));
+                continue;
+            }
+            Item::Enum(e) => {
+                let key = named("enum", &e.ident);
+                let mut e = e.clone();
+                for derived in take_derives(&mut e.attrs) {
+                    map.insert(
+                        trait_key(&derived, &format!("{prefix}{}", e.ident)),
+                        IMPLEMENTED.to_owned(),
+                    );
+                }
+                map.insert(key, unparse_one(Item::Enum(e)));
+                continue;
+            }
+            Item::Use(u) => {
+                // One entry per name: a re-export list that grows adds
+                // names, it removes none.
+                let mut paths = Vec::new();
+                use_paths(&u.tree, String::new(), &mut paths);
+                for path in paths {
+                    map.insert(format!("use {prefix}{path}"), path);
+                }
+                continue;
+            }
             Item::Type(t) => named("type", &t.ident),
             Item::Const(c) => named("const", &c.ident),
             Item::Fn(f) => named("fn", &f.sig.ident),
             Item::Trait(t) => named("trait", &t.ident),
-            Item::Use(u) => format!("use {prefix}{}", tokens(&u.tree)),
             Item::Macro(m) => format!("{}!", tokens(&m.mac.path)),
             other => format!("item {prefix}{}", tokens(other)),
         };
         map.insert(key, unparse_one(item.clone()));
+    }
+}
+
+/// The value of a trait-impl entry: only its presence matters.
+const IMPLEMENTED: &str = "implemented";
+
+/// `impl Debug for ClientContext`: the trait by its last segment, so
+/// `fmt::Debug`, `std::fmt::Debug` and a derived `Debug` are one key.
+fn trait_key(trait_path: &syn::Path, self_ty: &str) -> String {
+    let name = trait_path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    format!("impl {name} for {self_ty}")
+}
+
+/// Removes the unconditional `#[derive(..)]` attributes; the derived traits.
+/// (A `cfg_attr(.., derive(..))` stays in the item: it depends on a feature.)
+fn take_derives(attrs: &mut Vec<Attribute>) -> Vec<syn::Path> {
+    let mut derived = Vec::new();
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("derive") {
+            return true;
+        }
+        match attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) {
+            Ok(paths) => {
+                derived.extend(paths);
+                false
+            }
+            Err(_) => true,
+        }
+    });
+    derived
+}
+
+/// Every path a `use` tree names: `a::{b, c as d}` -> `a::b`, `a::c as d`.
+fn use_paths(tree: &syn::UseTree, prefix: String, out: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(p) => use_paths(&p.tree, format!("{prefix}{}::", p.ident), out),
+        syn::UseTree::Name(n) => out.push(format!("{prefix}{}", n.ident)),
+        syn::UseTree::Rename(r) => out.push(format!("{prefix}{} as {}", r.ident, r.rename)),
+        syn::UseTree::Glob(_) => out.push(format!("{prefix}*")),
+        syn::UseTree::Group(g) => {
+            for tree in &g.items {
+                use_paths(tree, prefix.clone(), out);
+            }
+        }
     }
 }
 

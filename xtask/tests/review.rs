@@ -608,8 +608,9 @@ fn media_type_removed() {
 
 #[test]
 fn security_requirement_changed() {
-    // The header moves: old clients send the wrong one.
-    let review = review_edit(|spec| {
+    // With the token required, the header moves: old clients send the wrong one.
+    let required = |spec: &mut Value| *at(spec, "/security") = json!([{"clientToken": []}]);
+    let review = review_pair(required, |spec| {
         *at(spec, "/components/securitySchemes/clientToken/name") = json!("X-Client-Token");
     });
     assert_rule(
@@ -632,6 +633,17 @@ fn security_requirement_changed() {
         false,
         false,
         &["get_account_email"],
+    );
+    // Making it optional (the real spec: `{}` beside it) breaks nobody.
+    let review = review_pair(required, |spec| {
+        *at(spec, "/security") = json!([{"clientToken": []}, {}]);
+    });
+    let change = find(&review, "security-requirement-changed");
+    assert_eq!((change.wire, change.rust), (false, false), "{change:?}");
+    assert!(
+        change.message.contains("no credential"),
+        "{}",
+        change.message
     );
     // A description of the scheme is no change.
     let review = review_edit(|spec| {
@@ -1193,5 +1205,35 @@ fn default_added_to_an_optional_property_changes_its_rust_type() {
         true,
         false,
         &["get_account_email"],
+    );
+}
+
+#[test]
+fn rust_items_compare_what_users_can_use() {
+    use xtask::surface::{ItemChange, diff, hand_written_items};
+    let old = "#[derive(Clone, Debug)]\npub struct Context { pub(crate) a: u8 }\n\
+               pub use client::{Builder, Error};\n";
+    let new = "#[derive(Clone)]\npub struct Context { pub(crate) a: u8 }\n\
+               impl std::fmt::Debug for Context { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) } }\n\
+               pub use client::{Builder, Error, Transport};\n";
+    let items = |source| hand_written_items(&[("src/lib.rs", source)]).unwrap();
+    let changes = diff(&items(old), &items(new));
+    // A derived Debug written out by hand is the same API; a re-export
+    // list that grows adds a name and removes none.
+    assert_eq!(
+        changes,
+        [ItemChange::Added {
+            key: "use client::Transport".to_owned()
+        }],
+        "{changes:?}"
+    );
+    // Dropping a derived trait is a removal, of that trait only.
+    let fewer = "#[derive(Debug)]\npub struct Context { pub(crate) a: u8 }\n\
+                 pub use client::{Builder, Error};\n";
+    assert_eq!(
+        diff(&items(old), &items(fewer)),
+        [ItemChange::Removed {
+            key: "impl Clone for Context".to_owned()
+        }]
     );
 }
