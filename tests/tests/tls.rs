@@ -3,7 +3,7 @@
 
 mod tls_server;
 
-use tls_server::{CA, SERVER_CERT, client_trusting_the_test_ca, tls_server};
+use tls_server::{CA, SERVER_CERT, client_over_https, client_trusting_the_test_ca, tls_server};
 use zapi_client::{Client, Error};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
 
@@ -18,11 +18,7 @@ async fn https_works_with_a_trusted_root() {
 #[tokio::test]
 async fn an_untrusted_certificate_is_refused() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN)
-        .client_token(CLIENT_TOKEN)
-        .base_url(format!("https://localhost:{port}"))
-        .build()
-        .unwrap();
+    let client = client_over_https(port);
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(

@@ -10,8 +10,8 @@
 mod tls_server;
 
 use serde_json::json;
-use tls_server::{client_trusting_the_test_ca, tls_server};
-use zapi_client::{Client, Error};
+use tls_server::{client_over_https, client_trusting_the_test_ca, tls_server};
+use zapi_client::Error;
 use zapi_client_tests::server::{Reply, TestServer};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, client_for};
 
@@ -69,11 +69,7 @@ async fn http_needs_no_ca_store() {
 
 async fn https_without_a_root_names_the_missing_ca_certificates() {
     let port = tls_server().await;
-    let client = Client::builder(INSTANCE, TOKEN)
-        .client_token(CLIENT_TOKEN)
-        .base_url(format!("https://localhost:{port}"))
-        .build()
-        .unwrap();
+    let client = client_over_https(port);
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     let text = error.to_string();

@@ -188,16 +188,20 @@ struct Body<'a> {
     email: &'a str,
 }
 
+/// The measured call: `set_account_email` through `send_checked`.
+async fn zapi_call(client: &zapi_client::Client) {
+    let answer = client
+        .set_account_email()
+        .body_map(|b| b.email(EMAIL))
+        .send_checked()
+        .await
+        .expect("zapi-client call");
+    assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+}
+
 impl Clients {
     async fn zapi_call(&self) {
-        let answer = self
-            .zapi
-            .set_account_email()
-            .body_map(|b| b.email(EMAIL))
-            .send_checked()
-            .await
-            .expect("zapi-client call");
-        assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+        zapi_call(&self.zapi).await
     }
 
     /// The same request by hand: URL with credentials, Client-Token, JSON body,
@@ -403,13 +407,7 @@ fn instance_connections_trial() -> u64 {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(client) = clients.get(i) else { break };
-                    let answer = client
-                        .set_account_email()
-                        .body_map(|b| b.email(EMAIL))
-                        .send_checked()
-                        .await
-                        .expect("zapi-client call");
-                    assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
+                    zapi_call(client).await;
                 }
             });
         }

@@ -56,13 +56,23 @@ pub async fn tls_server() -> u16 {
     port
 }
 
-/// A client of the test instance trusting the test CA, for a server on `port`.
+/// A client of the test instance for the HTTPS server on `port`, trusting
+/// the platform's roots only.
+pub fn client_over_https(port: u16) -> zapi_client::Client {
+    https_builder(port).build().unwrap()
+}
+
+/// The same, also trusting the test CA.
 pub fn client_trusting_the_test_ca(port: u16) -> zapi_client::Client {
+    https_builder(port)
+        .add_root_certificate_der(CA)
+        .build()
+        .unwrap()
+}
+
+fn https_builder(port: u16) -> zapi_client::ClientBuilder {
     use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
     zapi_client::Client::builder(INSTANCE, TOKEN)
         .client_token(CLIENT_TOKEN)
         .base_url(format!("https://localhost:{port}"))
-        .add_root_certificate_der(CA)
-        .build()
-        .unwrap()
 }
