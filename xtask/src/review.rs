@@ -688,31 +688,23 @@ impl<'a> SpecDiff<'a> {
             method: op.method.clone(),
             path: op.path.clone(),
         };
-        for o in &old_left {
-            let from = self.from(o, Direction::Operation);
+        // A removed operation breaks everyone who calls it; an added one nobody.
+        let gone_and_new = old_left
+            .iter()
+            .map(|op| (op, "removed", true))
+            .chain(new_left.iter().map(|op| (op, "added", false)));
+        for (op, what, breaking) in gone_and_new {
+            let from = self.from(op, Direction::Operation);
             self.emit(
-                "operation-removed",
+                format!("operation-{what}"),
                 Direction::Operation,
-                true,
-                true,
-                &o.id,
-                format!("operation `{}` ({} {}) removed", o.id, o.method, o.path),
+                breaking,
+                breaking,
+                &op.id,
+                format!("operation `{}` ({} {}) {what}", op.id, op.method, op.path),
                 Some(from.reach("")),
             );
-            summaries.push(summary("removed", o));
-        }
-        for n in &new_left {
-            let from = self.from(n, Direction::Operation);
-            self.emit(
-                "operation-added",
-                Direction::Operation,
-                false,
-                false,
-                &n.id,
-                format!("operation `{}` ({} {}) added", n.id, n.method, n.path),
-                Some(from.reach("")),
-            );
-            summaries.push(summary("added", n));
+            summaries.push(summary(what, op));
         }
         for (o, n) in &pairs {
             let before = self.changes.len();
