@@ -104,10 +104,11 @@ pub fn parse(text: &str) -> Result<AcceptedFile, String> {
         .map(|(i, entry)| {
             let field = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_owned);
             let missing = |k: &str| format!("entry {}: `{k}` missing", i + 1);
-            if let Some(key) = entry
-                .as_object()
-                .and_then(|m| m.keys().find(|k| !["rule", "operation", "location", "reason", "version"].contains(&k.as_str())))
-            {
+            if let Some(key) = entry.as_object().and_then(|m| {
+                m.keys().find(|k| {
+                    !["rule", "operation", "location", "reason", "version"].contains(&k.as_str())
+                })
+            }) {
                 return Err(format!("entry {}: unknown key `{key}`", i + 1));
             }
             Ok(Accepted {
@@ -130,10 +131,7 @@ pub fn parse(text: &str) -> Result<AcceptedFile, String> {
 /// operation it reaches is); returns the entries that matched nothing.
 pub fn apply(changes: &mut [Change], accepted: &[Accepted]) -> Vec<Accepted> {
     let mut used = vec![false; accepted.len()];
-    for change in changes
-        .iter_mut()
-        .filter(|c| c.breaking() || c.behaviour)
-    {
+    for change in changes.iter_mut().filter(|c| c.breaking() || c.behaviour) {
         let operations: Vec<Option<String>> = if change.reached.is_empty() {
             vec![None]
         } else {
@@ -144,26 +142,24 @@ pub fn apply(changes: &mut [Change], accepted: &[Accepted]) -> Vec<Accepted> {
                 .collect()
         };
         let mut reasons: Vec<String> = Vec::new();
-        let mut matched = Vec::new();
+        let mut all = true;
         for operation in &operations {
             match accepted
                 .iter()
                 .position(|a| a.matches(change, operation.as_deref()))
             {
                 Some(i) => {
-                    matched.push(i);
+                    // Used, even where the change needs more entries.
+                    used[i] = true;
                     if !reasons.contains(&accepted[i].reason) {
                         reasons.push(accepted[i].reason.clone());
                     }
                 }
-                None => break,
+                None => all = false,
             }
         }
-        if matched.len() == operations.len() {
+        if all {
             change.accepted = Some(reasons.join("; "));
-            for i in matched {
-                used[i] = true;
-            }
         }
     }
     accepted

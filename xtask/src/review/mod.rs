@@ -100,7 +100,10 @@ pub fn review(old: &Snapshot, new: &Snapshot, accepted: &AcceptedFile) -> Result
     sort(&mut changes);
     let known: std::collections::BTreeSet<String> = [&old_spec, &new_spec]
         .iter()
-        .filter_map(|spec| spec.pointer("/components/schemas").and_then(|s| s.as_object()))
+        .filter_map(|spec| {
+            spec.pointer("/components/schemas")
+                .and_then(|s| s.as_object())
+        })
         .flat_map(|schemas| schemas.keys().cloned())
         .collect();
     let mut unexplained = rust_items::attribute(&mut changes, items, &known);
@@ -142,13 +145,20 @@ pub fn review(old: &Snapshot, new: &Snapshot, accepted: &AcceptedFile) -> Result
 /// Breaking first, then by direction, rule and place: stable output.
 fn sort(changes: &mut [Change]) {
     changes.sort_by(|a, b| {
-        (!a.breaking(), !a.behaviour, a.direction, &a.rule, &a.location).cmp(&(
-            !b.breaking(),
-            !b.behaviour,
-            b.direction,
-            &b.rule,
-            &b.location,
-        ))
+        (
+            !a.breaking(),
+            !a.behaviour,
+            a.direction,
+            &a.rule,
+            &a.location,
+        )
+            .cmp(&(
+                !b.breaking(),
+                !b.behaviour,
+                b.direction,
+                &b.rule,
+                &b.location,
+            ))
     });
 }
 
@@ -289,7 +299,11 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
 pub fn failures(review: &Review, on: FailOn, base: &str) -> Vec<String> {
     let mut out = Vec::new();
     for c in review.unaccepted(on) {
-        let kind = if c.breaking() { "breaking" } else { "behaviour" };
+        let kind = if c.breaking() {
+            "breaking"
+        } else {
+            "behaviour"
+        };
         out.push(format!(
             "{kind} change since {base} not accepted in {ACCEPTED_PATH}: `{}` at `{}`",
             c.rule, c.location

@@ -54,10 +54,10 @@ pub fn item_changes(
             ),
             ItemChange::Changed { key, diff } => {
                 let breaks = breaks_compile(key, &old[key], &new[key]);
-                let what = if breaks {
-                    "changed"
-                } else {
-                    "changed (not its signature)"
+                let what = match (breaks, key.starts_with("const ")) {
+                    (true, _) => "changed",
+                    (false, true) => "value changed",
+                    (false, false) => "changed (not its signature)",
                 };
                 (
                     "rust-item-changed",
@@ -147,11 +147,7 @@ fn breaks_compile(key: &str, old: &str, new: &str) -> bool {
 /// types).
 fn names_of(change: &Change, known: &BTreeSet<String>) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut schemas = BTreeSet::new();
-    let first = change
-        .location
-        .split(['.', ' ', '['])
-        .next()
-        .unwrap_or("");
+    let first = change.location.split(['.', ' ', '[']).next().unwrap_or("");
     let words = std::iter::once(first).chain(change.message.split('`').skip(1).step_by(2));
     for word in words {
         if known.contains(word) {

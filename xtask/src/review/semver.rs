@@ -36,4 +36,3 @@ pub fn semver(changes: &[Change], base: Option<&str>, new: Option<&str>) -> Semv
         satisfied,
     }
 }
-

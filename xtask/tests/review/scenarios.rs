@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use xtask::review::{self, Accepted, Change, Direction, Format, Options, Review, Snapshot};
+use xtask::review::{
+    self, Accepted, AcceptedFile, Change, Direction, FailOn, Format, Options, Review, Snapshot,
+};
 
 /// The checked-in spec as text.
 fn spec_text() -> String {
@@ -27,7 +29,12 @@ fn review_pair(base: impl Fn(&mut Value), change: impl FnOnce(&mut Value)) -> Re
         base(spec);
         change(spec);
     });
-    review::review(&Snapshot::spec(old), &Snapshot::spec(new), &[]).expect("the review runs")
+    review::review(
+        &Snapshot::spec(old),
+        &Snapshot::spec(new),
+        &AcceptedFile::default(),
+    )
+    .expect("the review runs")
 }
 
 fn review_edit(change: impl FnOnce(&mut Value)) -> Review {
@@ -68,7 +75,7 @@ fn operations(change: &Change) -> Vec<&str> {
 fn assert_rule(review: &Review, rule: &str, wire: bool, rust: bool, reached: &[&str]) -> Change {
     let change = find(review, rule);
     assert_eq!(
-        (change.wire, change.rust),
+        (change.wire, change.rust.is_some()),
         (wire, rust),
         "verdicts (wire, rust) of {change:?}"
     );
@@ -100,7 +107,12 @@ fn the_same_spec_reformatted_is_no_change() {
     let yaml = spec_text();
     let json = edited(|_| {});
     assert_ne!(yaml, json);
-    let review = review::review(&Snapshot::spec(yaml), &Snapshot::spec(json), &[]).unwrap();
+    let review = review::review(
+        &Snapshot::spec(yaml),
+        &Snapshot::spec(json),
+        &AcceptedFile::default(),
+    )
+    .unwrap();
     assert!(review.changes.is_empty(), "{:?}", review.changes);
     assert!(!review.breaking());
     assert_eq!(review.semver.bump, "none");
@@ -413,7 +425,7 @@ fn request_format_tightened_and_loosened() {
 }
 
 #[test]
-fn marking_a_secret_breaks_nothing() {
+fn marking_a_secret_changes_what_prints() {
     let review = review_pair(
         |spec| {
             schema(spec, "VerificationCode")
@@ -424,13 +436,15 @@ fn marking_a_secret_breaks_nothing() {
         |spec| schema(spec, "VerificationCode")["format"] = json!("password"),
     );
     assert_eq!(review.changes.len(), 1, "{:?}", review.changes);
-    assert_rule(
+    let change = assert_rule(
         &review,
         "secret-marked",
         false,
-        false,
+        true,
         &["verify_account_email"],
     );
+    // It compiles; what `Debug`/`Display` print changes.
+    assert_eq!(change.rust, Some(review::RustBreak::Prints));
 }
 
 #[test]
@@ -583,6 +597,7 @@ fn success_status_removed() {
 
 #[test]
 fn media_type_removed() {
+    // One media type replaced by another: a change of media type.
     let review = review_edit(|spec| {
         let content = at(spec, "/paths/~1security~1email/post/requestBody/content")
             .as_object_mut()
@@ -592,11 +607,34 @@ fn media_type_removed() {
     });
     assert_rule(
         &review,
-        "request-media-type-removed",
+        "request-media-type-changed",
         true,
         true,
         &["set_account_email"],
     );
+    // JSON for JSON keeps the Rust types.
+    let review = review_edit(|spec| {
+        let content = at(spec, "/paths/~1security~1email/post/requestBody/content")
+            .as_object_mut()
+            .unwrap();
+        let json = content.remove("application/json").unwrap();
+        content.insert("application/json; charset=utf-8".into(), json);
+    });
+    assert_rule(
+        &review,
+        "request-media-type-changed",
+        true,
+        false,
+        &["set_account_email"],
+    );
+    // Removed beside another JSON one: removed.
+    let review = review_edit(|spec| {
+        let content = at(spec, "/paths/~1security~1email/post/requestBody/content")
+            .as_object_mut()
+            .unwrap();
+        let json = content["application/json"].clone();
+        content.insert("application/merge-patch+json".into(), json);
+    });
     assert_rule(
         &review,
         "request-media-type-added",
@@ -639,17 +677,23 @@ fn security_requirement_changed() {
         *at(spec, "/security") = json!([{"clientToken": []}, {}]);
     });
     let change = find(&review, "security-requirement-changed");
-    assert_eq!((change.wire, change.rust), (false, false), "{change:?}");
+    assert_eq!(
+        (change.wire, change.rust.is_some()),
+        (false, false),
+        "{change:?}"
+    );
     assert!(
         change.message.contains("no credential"),
         "{}",
         change.message
     );
-    // A description of the scheme is no change.
+    // A description of the scheme changes no requirement: a description change.
     let review = review_edit(|spec| {
         *at(spec, "/components/securitySchemes/clientToken/description") = json!("Other words.");
     });
-    assert!(review.changes.is_empty(), "{:?}", review.changes);
+    let rules: Vec<&str> = review.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(rules, ["description-changed"]);
+    assert!(!review.breaking());
 }
 
 #[test]
@@ -760,7 +804,7 @@ fn json_report_has_the_documented_keys() {
             .unwrap()
             .remove("/security/verify-email");
     });
-    let json = review::to_json(&review, "HEAD~1");
+    let json = review::report::json::render(&review, "HEAD~1");
     assert_eq!(json["breaking"], json!(true));
     assert_eq!(
         json["semver"]["required_version"],
@@ -794,7 +838,7 @@ fn markdown_report_lists_breaking_changes_first() {
         schema(spec, "EmailAddress")["maxLength"] = json!(100);
         *at(spec, "/info/description") = json!("Other words.");
     });
-    let markdown = review::to_markdown(&review, "main");
+    let markdown = review::report::markdown::render(&review, "main");
     let breaking = markdown.find("### Breaking changes").expect(&markdown);
     let other = markdown.find("### Other changes").expect(&markdown);
     assert!(breaking < other, "{markdown}");
@@ -822,7 +866,7 @@ fn semver_needs_the_next_minor_for_a_break_under_0_x() {
     let review = review::review(
         &versioned(old.clone(), "0.1.3"),
         &versioned(new.clone(), "0.1.3"),
-        &[],
+        &AcceptedFile::default(),
     )
     .unwrap();
     assert_eq!(review.semver.required_version.as_deref(), Some("0.2.0"));
@@ -830,7 +874,7 @@ fn semver_needs_the_next_minor_for_a_break_under_0_x() {
     let review = review::review(
         &versioned(old.clone(), "0.1.3"),
         &versioned(new, "0.2.0"),
-        &[],
+        &AcceptedFile::default(),
     )
     .unwrap();
     assert!(review.semver.satisfied);
@@ -839,17 +883,31 @@ fn semver_needs_the_next_minor_for_a_break_under_0_x() {
         require_verified(spec);
         *at(spec, "/info/description") = json!("Other words.");
     });
-    let review = review::review(&versioned(old, "0.1.3"), &versioned(docs, "0.1.3"), &[]).unwrap();
+    let review = review::review(
+        &versioned(old, "0.1.3"),
+        &versioned(docs, "0.1.3"),
+        &AcceptedFile::default(),
+    )
+    .unwrap();
     assert_eq!(review.semver.bump, "patch");
     assert_eq!(review.semver.required_version.as_deref(), Some("0.1.4"));
     assert!(!review.semver.satisfied);
 }
 
-fn accept(rule: &str, target: &str) -> Accepted {
+fn accept(rule: &str, operation: Option<&str>, location: &str) -> Accepted {
     Accepted {
         rule: rule.into(),
-        target: target.into(),
+        operation: operation.map(str::to_owned),
+        location: location.into(),
         reason: "agreed with the API owner".into(),
+        version: None,
+    }
+}
+
+fn accepting(entries: Vec<Accepted>) -> AcceptedFile {
+    AcceptedFile {
+        released: None,
+        accepted: entries,
     }
 }
 
@@ -863,15 +921,27 @@ fn accepted_breaks_are_shown_and_do_not_gate() {
             .unwrap()
             .remove("message");
     }));
-    let review = review::review(&old, &new, &[]).unwrap();
+    let review = review::review(&old, &new, &AcceptedFile::default()).unwrap();
     assert_eq!(review.unaccepted_breaks().count(), 2);
 
-    // ErrorBody reaches four operations; accepting one of them is not enough.
-    let accepted = [
-        accept("response-property-became-optional", "get_account_email"),
-        accept("response-property-removed", "get_account_email"),
-        accept("request-property-removed", "set_account_email"),
-    ];
+    // ErrorBody reaches several operations; accepting one of them is not enough.
+    let accepted = accepting(vec![
+        accept(
+            "response-property-became-optional",
+            Some("get_account_email"),
+            "GetAccountEmailResponse.verified",
+        ),
+        accept(
+            "response-property-removed",
+            Some("get_account_email"),
+            "ErrorBody.message",
+        ),
+        accept(
+            "request-property-removed",
+            Some("set_account_email"),
+            "SetAccountEmailRequest.email",
+        ),
+    ]);
     let review = review::review(&old, &new, &accepted).unwrap();
     let open: Vec<&str> = review
         .unaccepted_breaks()
@@ -884,45 +954,159 @@ fn accepted_breaks_are_shown_and_do_not_gate() {
         Some("agreed with the API owner")
     );
     assert!(review.breaking(), "an accepted break is still a break");
-    assert!(
-        review
-            .notes
-            .iter()
-            .any(|n| n.contains("request-property-removed")),
-        "unused entry noted: {:?}",
-        review.notes
+    assert_eq!(
+        review.unused_accepted,
+        ["request-property-removed at `SetAccountEmailRequest.email` for set_account_email"],
+        "unused entries listed once each"
     );
-    assert!(review::to_markdown(&review, "main").contains("**accepted**: agreed"));
+    let markdown = review::report::markdown::render(&review, "main");
+    assert!(markdown.contains("**accepted**: agreed"));
+    assert_eq!(
+        markdown.matches("match nothing here").count(),
+        1,
+        "unused entries are said in one line:\n{markdown}"
+    );
 
-    let accepted = [
-        accept("response-property-became-optional", "get_account_email"),
-        accept("response-property-removed", "*"),
-    ];
+    let accepted = accepting(vec![
+        accept(
+            "response-property-became-optional",
+            Some("get_account_email"),
+            "GetAccountEmailResponse.verified",
+        ),
+        accept("response-property-removed", Some("*"), "ErrorBody.message"),
+    ]);
     let review = review::review(&old, &new, &accepted).unwrap();
     assert_eq!(review.unaccepted_breaks().count(), 0);
 }
 
 #[test]
-fn accepted_breaks_file_parses_and_needs_a_reason() {
-    let entries = review::parse_accepted(
-        "accepted:\n  - rule: operation-removed\n    operation: verify_account_email\n    reason: gone upstream\n",
+fn an_accepted_break_accepts_that_change_only() {
+    // The 0.2.0 hole: an entry for `hasEmail` accepted any property of the
+    // same answer becoming optional, and any later optional property.
+    let both = |spec: &mut Value| {
+        schema(spec, "GetAccountEmailResponse")["required"] =
+            json!(["success", "hasEmail", "verified"]);
+    };
+    let old = Snapshot::spec(edited(both));
+    let accepted = accepting(vec![
+        accept(
+            "response-property-became-optional",
+            Some("get_account_email"),
+            "GetAccountEmailResponse.hasEmail",
+        ),
+        accept(
+            "response-property-optional-added",
+            Some("get_account_email"),
+            "GetAccountEmailResponse.message",
+        ),
+    ]);
+    let sibling = Snapshot::spec(edited(|spec| {
+        both(spec);
+        let required = schema(spec, "GetAccountEmailResponse")["required"]
+            .as_array_mut()
+            .unwrap();
+        required.retain(|r| r != "verified");
+    }));
+    let review = review::review(&old, &sibling, &accepted).unwrap();
+    let open: Vec<(&str, &str)> = review
+        .unaccepted_breaks()
+        .map(|c| (c.rule.as_str(), c.location.as_str()))
+        .collect();
+    assert_eq!(
+        open,
+        [(
+            "response-property-became-optional",
+            "GetAccountEmailResponse.verified"
+        )],
+        "the entry for hasEmail accepted its sibling"
+    );
+    let added = Snapshot::spec(edited(|spec| {
+        both(spec);
+        schema(spec, "GetAccountEmailResponse")["properties"]["verifiedAt"] =
+            json!({"type": "string"});
+    }));
+    let review = review::review(&old, &added, &accepted).unwrap();
+    assert_eq!(
+        review.unaccepted_breaks().count(),
+        1,
+        "the entry for message accepted another optional property"
+    );
+    // Both entries match nothing in these reviews: one line lists them.
+    assert_eq!(review.unused_accepted.len(), 2);
+}
+
+#[test]
+fn an_entry_of_a_released_version_is_stale_and_fails_the_gate() {
+    let mut entry = accept(
+        "response-property-became-optional",
+        Some("get_account_email"),
+        "GetAccountEmailResponse.hasEmail",
+    );
+    entry.version = Some("0.2.0".into());
+    let file = AcceptedFile {
+        released: Some(review::Release {
+            version: "0.2.0".into(),
+            commit: "abc".into(),
+        }),
+        accepted: vec![entry],
+    };
+    let spec = Snapshot::spec(spec_text());
+    let review = review::review(&spec, &spec, &file).unwrap();
+    assert_eq!(review.stale_accepted.len(), 1);
+    let on = FailOn {
+        breaking: true,
+        ..FailOn::default()
+    };
+    let failures = review::failures(&review, on, "release");
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].contains("delete the entry response-property-became-optional at `GetAccountEmailResponse.hasEmail`"),
+        "{failures:?}"
+    );
+}
+
+#[test]
+fn accepted_breaks_file_parses_and_needs_location_and_reason() {
+    let file = review::accepted::parse(
+        "released:\n  version: 0.1.0\n  commit: e8002fe\naccepted:\n  - rule: operation-removed\n    operation: verify_account_email\n    location: verify_account_email\n    reason: gone upstream\n",
     )
     .unwrap();
     assert_eq!(
-        entries,
+        file.accepted,
         [Accepted {
             rule: "operation-removed".into(),
-            target: "verify_account_email".into(),
+            operation: Some("verify_account_email".into()),
+            location: "verify_account_email".into(),
             reason: "gone upstream".into(),
+            version: None,
         }]
     );
-    assert_eq!(review::parse_accepted("accepted: []\n").unwrap(), []);
-    let error = review::parse_accepted("accepted:\n  - rule: x\n    operation: y\n").unwrap_err();
-    assert!(error.contains("reason"), "{error}");
-    // The checked-in file parses.
+    assert_eq!(file.released.unwrap().version, "0.1.0");
+    assert_eq!(
+        review::accepted::parse("accepted: []\n").unwrap(),
+        AcceptedFile::default()
+    );
+    for (text, missing) in [
+        (
+            "accepted:\n  - rule: x\n    operation: y\n    location: z\n",
+            "reason",
+        ),
+        (
+            "accepted:\n  - rule: x\n    operation: y\n    reason: r\n",
+            "location",
+        ),
+        (
+            "accepted:\n  - rule: x\n    location: z\n    reason: r\n    operatoin: y\n",
+            "operatoin",
+        ),
+    ] {
+        let error = review::accepted::parse(text).unwrap_err();
+        assert!(error.contains(missing), "{error}");
+    }
+    // The checked-in file parses and records the last release.
     let root = xtask::codegen::workspace_root();
     let text = std::fs::read_to_string(root.join(review::ACCEPTED_PATH)).unwrap();
-    review::parse_accepted(&text).unwrap();
+    assert!(review::accepted::parse(&text).unwrap().released.is_some());
 }
 
 const OLD_CODE: &str = "pub mod types { pub struct Answer { pub success: bool } }\n";
@@ -938,12 +1122,12 @@ fn rust_items_of_the_generated_code_are_compared() {
     let review = review::review(
         &code(spec_text(), OLD_CODE),
         &code(spec_text(), NEW_CODE),
-        &[],
+        &AcceptedFile::default(),
     )
     .unwrap();
     let changed = find(&review, "rust-item-changed");
     assert_eq!(changed.location, "struct types::Answer");
-    assert!(changed.rust);
+    assert!(changed.rust.is_some());
     assert!(
         changed.detail.contains("+    pub message: Option<String>,"),
         "{}",
@@ -953,19 +1137,37 @@ fn rust_items_of_the_generated_code_are_compared() {
     assert_eq!(added.location, "struct types::Extra");
     assert!(!added.breaking());
 
-    // With a spec change that breaks Rust, the item change is its evidence, not another break.
+    // Under the spec change that causes it: nested there, not a break of its own.
     let new_spec = edited(|spec| {
         schema(spec, "SetAccountEmailResponse")["properties"]["expiresIn"] =
             json!({"type": "integer"});
     });
-    let review =
-        review::review(&code(spec_text(), OLD_CODE), &code(new_spec, NEW_CODE), &[]).unwrap();
-    let changed = find(&review, "rust-item-changed");
-    assert!(!changed.rust, "{changed:?}");
+    let old_code = "pub mod types { pub struct SetAccountEmailResponse { pub success: bool } }\n";
+    let new_code = "pub mod types { pub struct SetAccountEmailResponse { pub success: bool, pub expires_in: Option<i64> } }\n";
+    let review = review::review(
+        &code(spec_text(), old_code),
+        &code(new_spec, new_code),
+        &AcceptedFile::default(),
+    )
+    .unwrap();
     assert!(
-        changed.message.contains("follows from the spec"),
-        "{}",
-        changed.message
+        review
+            .changes
+            .iter()
+            .all(|c| c.direction != Direction::Rust),
+        "{:?}",
+        review.changes
+    );
+    let spec_change = find(&review, "response-property-optional-added");
+    assert_eq!(spec_change.items.len(), 1, "{spec_change:?}");
+    assert_eq!(
+        spec_change.items[0].location,
+        "struct types::SetAccountEmailResponse"
+    );
+    let markdown = review::report::markdown::render(&review, "main");
+    assert!(
+        markdown.contains("  - `rust-item-changed` (rust): generated `struct types::SetAccountEmailResponse` changed"),
+        "nested under the spec change:\n{markdown}"
     );
 }
 
@@ -977,7 +1179,7 @@ fn hand_written_items_are_compared() {
     };
     let old = "pub struct RetryPolicy { attempts: u32 }\nimpl RetryPolicy { pub fn max_attempts(self, n: u32) -> Self { self } pub(crate) fn next(&self) {} }\n";
     let new = "pub struct RetryPolicy { attempts: u32 }\nimpl RetryPolicy { pub fn max_attempts(self, n: u64) -> Self { self } }\n";
-    let review = review::review(&side(old), &side(new), &[]).unwrap();
+    let review = review::review(&side(old), &side(new), &AcceptedFile::default()).unwrap();
     // `next` was pub(crate): its removal is no change.
     let rules: Vec<(&str, &str)> = review
         .changes
@@ -988,7 +1190,7 @@ fn hand_written_items_are_compared() {
         rules,
         [("rust-item-changed", "fn RetryPolicy::max_attempts")]
     );
-    assert!(review.changes[0].rust);
+    assert!(review.changes[0].rust.is_some());
 }
 
 #[test]
@@ -999,16 +1201,16 @@ fn a_changed_constant_value_is_shown_but_no_rust_break() {
     };
     let old = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);\n";
     let value = "pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);\n";
-    let review = review::review(&side(old), &side(value), &[]).unwrap();
+    let review = review::review(&side(old), &side(value), &AcceptedFile::default()).unwrap();
     let change = find(&review, "rust-item-changed");
     assert!(
-        !change.rust && change.message.contains("value changed"),
+        change.rust.is_none() && change.message.contains("value changed"),
         "{change:?}"
     );
 
     let retyped = "pub const DEFAULT_TIMEOUT: u64 = 30;\n";
-    let review = review::review(&side(old), &side(retyped), &[]).unwrap();
-    assert!(find(&review, "rust-item-changed").rust);
+    let review = review::review(&side(old), &side(retyped), &AcceptedFile::default()).unwrap();
+    assert!(find(&review, "rust-item-changed").rust.is_some());
 }
 
 #[test]
@@ -1016,7 +1218,7 @@ fn an_unparsable_spec_is_an_error() {
     let error = review::review(
         &Snapshot::spec(spec_text()),
         &Snapshot::spec("paths: [oops"),
-        &[],
+        &AcceptedFile::default(),
     )
     .unwrap_err();
     assert!(error.starts_with("new spec:"), "{error}");
@@ -1048,7 +1250,7 @@ fn the_command_exits_2_with_one_line_when_it_cannot_run() {
     assert!(
         String::from_utf8(help.stdout)
             .unwrap()
-            .contains("review [--base REV]")
+            .contains("review [--base REV|release]")
     );
 }
 
@@ -1084,12 +1286,23 @@ impl Repo {
     }
 
     fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.0.join(path), text).unwrap();
+        let path = self.0.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 
     fn commit(&self, message: &str) {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn head(&self) -> String {
+        let out = Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
 
     fn path(&self) -> &Path {
@@ -1121,10 +1334,13 @@ fn end_to_end_against_a_git_repository() {
     let options = |format| Options {
         base: Some("HEAD~1".into()),
         format,
-        fail_on_breaking: true,
+        fail_on: FailOn {
+            breaking: true,
+            ..FailOn::default()
+        },
     };
     let outcome = review::run(repo.path(), &options(Format::Json)).unwrap();
-    assert!(outcome.gate_failed);
+    assert_eq!(outcome.failures.len(), 1, "{:?}", outcome.failures);
     let json: Value = serde_json::from_str(&outcome.report).unwrap();
     assert_eq!(json["breaking"], json!(true));
     assert_eq!(
@@ -1139,10 +1355,10 @@ fn end_to_end_against_a_git_repository() {
     // The reviewer accepts it: the gate passes, the report still shows it.
     repo.write(
         review::ACCEPTED_PATH,
-        "accepted:\n  - rule: request-property-required-added\n    operation: set_account_email\n    reason: Z-API now requires a name\n",
+        "accepted:\n  - rule: request-property-required-added\n    operation: set_account_email\n    location: SetAccountEmailRequest.name\n    reason: Z-API now requires a name\n",
     );
     let outcome = review::run(repo.path(), &options(Format::Markdown)).unwrap();
-    assert!(!outcome.gate_failed, "{}", outcome.report);
+    assert!(outcome.failures.is_empty(), "{}", outcome.report);
     assert!(
         outcome
             .report
@@ -1173,6 +1389,94 @@ fn end_to_end_against_a_git_repository() {
     };
     // No main branch here: the default base is HEAD.
     assert_eq!(review::run(repo.path(), &bad).unwrap().base, "HEAD");
+}
+
+fn remove_verified(spec: &mut Value) {
+    schema(spec, "GetAccountEmailResponse")["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("verified");
+}
+
+#[test]
+fn the_gate_reviews_every_commit_since_the_release_and_the_version() {
+    let repo = Repo::new("since-release");
+    repo.write("openapi/zapi.yaml", &spec_text());
+    repo.write(
+        "zapi-client/Cargo.toml",
+        "[package]\nname = \"zapi-client\"\nversion = \"0.2.0\"\n",
+    );
+    repo.commit("release 0.2.0");
+    let released = repo.head();
+    repo.write(
+        review::ACCEPTED_PATH,
+        &format!("released:\n  version: 0.2.0\n  commit: {released}\naccepted: []\n"),
+    );
+    repo.write(
+        "openapi/zapi.yaml",
+        &edited(|spec| {
+            remove_verified(spec);
+        }),
+    );
+    repo.commit("a break");
+    repo.write(
+        "openapi/zapi.yaml",
+        &edited(|spec| {
+            remove_verified(spec);
+            *at(spec, "/info/description") = json!("Other words.");
+        }),
+    );
+    repo.commit("a harmless edit on top");
+    let gate = |base: &str| Options {
+        base: Some(base.into()),
+        format: Format::Markdown,
+        fail_on: FailOn {
+            breaking: true,
+            behaviour: false,
+            version: true,
+        },
+    };
+    // The last commit alone breaks nothing...
+    let last_commit = Options {
+        fail_on: FailOn {
+            breaking: true,
+            ..FailOn::default()
+        },
+        ..gate("HEAD~1")
+    };
+    let last = review::run(repo.path(), &last_commit).unwrap();
+    assert!(last.failures.is_empty(), "{:?}", last.failures);
+    // ...but since the release there is a break, and 0.2.0 is short of 0.3.0.
+    let outcome = review::run(repo.path(), &gate("release")).unwrap();
+    assert_eq!(outcome.base, released);
+    assert!(
+        outcome
+            .failures
+            .iter()
+            .any(|f| f.contains("response-property-removed")),
+        "{:?}",
+        outcome.failures
+    );
+    assert!(
+        outcome.failures.iter().any(|f| f.contains("need 0.3.0")),
+        "{:?}",
+        outcome.failures
+    );
+    // Bumped, and the break accepted: the gate passes.
+    repo.write(
+        "zapi-client/Cargo.toml",
+        "[package]\nname = \"zapi-client\"\nversion = \"0.3.0\"\n",
+    );
+    repo.write(
+        review::ACCEPTED_PATH,
+        &format!("released:\n  version: 0.2.0\n  commit: {released}\naccepted:\n  - rule: response-property-removed\n    operation: get_account_email\n    location: GetAccountEmailResponse.verified\n    reason: Z-API omits it on failures\n    version: 0.3.0\n"),
+    );
+    let outcome = review::run(repo.path(), &gate("release")).unwrap();
+    assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+    // No release recorded: `--base release` cannot run, and says why.
+    repo.write(review::ACCEPTED_PATH, "accepted: []\n");
+    let error = review::run(repo.path(), &gate("release")).unwrap_err();
+    assert!(error.contains("records no `released`"), "{error}");
 }
 
 #[test]

@@ -91,7 +91,11 @@ fn write_change(out: &mut String, c: &Change, indent: &str) {
         write_change(out, item, &format!("{indent}  "));
     }
     if (c.breaking() || c.behaviour) && c.accepted.is_none() && indent.is_empty() {
-        let _ = writeln!(out, "{indent}  - to accept, in `{ACCEPTED_PATH}`: `{}`", entry_hint(c));
+        let _ = writeln!(
+            out,
+            "{indent}  - to accept, in `{ACCEPTED_PATH}`: `{}`",
+            entry_hint(c)
+        );
     }
 }
 
@@ -196,7 +200,11 @@ pub fn render(review: &Review, base: &str) -> String {
         notes.push(format!(
             "{ACCEPTED_PATH}: {} entr{} match nothing here: {}",
             review.unused_accepted.len(),
-            if review.unused_accepted.len() == 1 { "y" } else { "ies" },
+            if review.unused_accepted.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
             review.unused_accepted.join("; ")
         ));
     }
@@ -224,8 +232,14 @@ pub fn changelog(review: &Review, base: &str) -> String {
     );
     let groups: [(&str, Box<dyn Fn(&Change) -> bool>); 3] = [
         ("Breaking", Box::new(|c: &Change| c.breaking())),
-        ("Behaviour", Box::new(|c: &Change| !c.breaking() && c.behaviour)),
-        ("Other", Box::new(|c: &Change| !c.breaking() && !c.behaviour)),
+        (
+            "Behaviour",
+            Box::new(|c: &Change| !c.breaking() && c.behaviour),
+        ),
+        (
+            "Other",
+            Box::new(|c: &Change| !c.breaking() && !c.behaviour),
+        ),
     ];
     for (title, keep) in groups {
         let changes: Vec<&Change> = review.changes.iter().filter(|c| keep(c)).collect();
@@ -239,7 +253,13 @@ pub fn changelog(review: &Review, base: &str) -> String {
                 .as_ref()
                 .map(|r| format!(" {r}"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {} (`{}`; {}).{why}", c.message, c.rule, verdicts(c).replace("**", ""));
+            let _ = writeln!(
+                out,
+                "- {} (`{}`; {}).{why}",
+                c.message,
+                c.rule,
+                verdicts(c).replace("**", "")
+            );
         }
         out.push('\n');
     }

@@ -211,7 +211,10 @@ impl<'a> SpecDiff<'a> {
 
     /// The distinct JSON schemas of an operation's success answers: what
     /// progenitor types the answer by.
-    fn success_schemas(spec: &Value, responses: &serde_json::Map<String, Value>) -> BTreeSet<String> {
+    fn success_schemas(
+        spec: &Value,
+        responses: &serde_json::Map<String, Value>,
+    ) -> BTreeSet<String> {
         responses
             .iter()
             .filter(|(status, _)| status.starts_with('2'))

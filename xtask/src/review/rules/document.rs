@@ -28,7 +28,13 @@ impl<'a> SpecDiff<'a> {
         self.servers(self.old, self.new, "servers", all);
         let info = |spec: &'a Value| spec.get("info").cloned().unwrap_or(Value::Null);
         let (old_info, new_info) = (info(self.old), info(self.new));
-        for key in ["title", "description", "contact", "license", "termsOfService"] {
+        for key in [
+            "title",
+            "description",
+            "contact",
+            "license",
+            "termsOfService",
+        ] {
             if old_info.get(key) != new_info.get(key) {
                 self.emit(
                     "description-changed",
@@ -78,6 +84,30 @@ impl<'a> SpecDiff<'a> {
                 None,
             );
         }
+        let schemes = |spec: &'a Value| {
+            spec.pointer("/components/securitySchemes")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (old_schemes, new_schemes) = (schemes(self.old), schemes(self.new));
+        for (name, scheme) in &new_schemes {
+            // What a client must send is compared per operation (security);
+            // here, the words about it.
+            if let Some(before) = old_schemes.get(name)
+                && before.get("description") != scheme.get("description")
+            {
+                self.emit(
+                    "description-changed",
+                    Direction::Request,
+                    false,
+                    false,
+                    "securitySchemes",
+                    format!("security scheme `{name}`: description changed"),
+                    None,
+                );
+            }
+        }
         let (old, new) = (self.old, self.new);
         self.unknown_keys(
             old,
@@ -110,14 +140,27 @@ impl<'a> SpecDiff<'a> {
     /// The `servers` of a document or an operation: URLs, and each
     /// variable's default and allowed values, old and new.
     pub fn servers(&mut self, old: &Value, new: &Value, what: &str, reaches: Vec<Reach>) {
-        let list = |v: &Value| v.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let list = |v: &Value| {
+            v.get("servers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
         let (old_list, new_list) = (list(old), list(new));
         if old_list == new_list {
             return;
         }
         let emit = |this: &mut Self, rule: &str, wire: bool, message: String| {
             if reaches.is_empty() {
-                this.emit(rule, Direction::Request, wire, false, what, message.clone(), None);
+                this.emit(
+                    rule,
+                    Direction::Request,
+                    wire,
+                    false,
+                    what,
+                    message.clone(),
+                    None,
+                );
             }
             for reach in &reaches {
                 this.emit(
@@ -131,7 +174,12 @@ impl<'a> SpecDiff<'a> {
                 );
             }
         };
-        let url = |s: &Value| s.get("url").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let url = |s: &Value| {
+            s.get("url")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        };
         if old_list.len() != new_list.len() {
             let urls = |l: &[Value]| l.iter().map(url).collect::<Vec<_>>().join(", ");
             emit(
@@ -160,8 +208,14 @@ impl<'a> SpecDiff<'a> {
                 );
             }
             let empty = serde_json::Map::new();
-            let old_vars = a.get("variables").and_then(Value::as_object).unwrap_or(&empty);
-            let new_vars = b.get("variables").and_then(Value::as_object).unwrap_or(&empty);
+            let old_vars = a
+                .get("variables")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            let new_vars = b
+                .get("variables")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
             let names: std::collections::BTreeSet<&String> =
                 old_vars.keys().chain(new_vars.keys()).collect();
             for name in names {

@@ -287,7 +287,6 @@ impl<'a> SpecDiff<'a> {
             Some(from.reach("")),
         );
     }
-
 }
 
 /// `apiKey in header Client-Token`: what a client must send, without the

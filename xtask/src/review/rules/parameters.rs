@@ -144,5 +144,4 @@ impl<'a> SpecDiff<'a> {
             }
         }
     }
-
 }

@@ -117,7 +117,13 @@ impl<'a> SpecDiff<'a> {
             ),
             _ => {}
         }
-        for key in ["description", "title", "example", "examples", "externalDocs"] {
+        for key in [
+            "description",
+            "title",
+            "example",
+            "examples",
+            "externalDocs",
+        ] {
             if o.get(key) != n.get(key) {
                 let rule = if key.starts_with("example") {
                     "example-changed"
@@ -143,9 +149,15 @@ impl<'a> SpecDiff<'a> {
             // The value and the wire stay the same; what Debug and Display
             // print changes.
             let (rule, what) = if secret(n) {
-                ("secret-marked", "now a secret: `Debug`/`Display` print `<redacted>`")
+                (
+                    "secret-marked",
+                    "now a secret: `Debug`/`Display` print `<redacted>`",
+                )
             } else {
-                ("secret-unmarked", "no longer a secret: `Debug`/`Display` print the value")
+                (
+                    "secret-unmarked",
+                    "no longer a secret: `Debug`/`Display` print the value",
+                )
             };
             self.emit_with(
                 rule,
