@@ -275,7 +275,24 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     };
     let old = side(&old_file, old_spec);
     let new = side(&new_file, new_spec);
-    let review = review(&old, &new, &accepted)?;
+    let mut review = review(&old, &new, &accepted)?;
+    // Entries matching nothing mean something only against the release they
+    // were written for; against another base they are for earlier changes.
+    let from_release = accepted.released.as_ref().is_some_and(|r| {
+        git::git(
+            root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{}^{{commit}}", r.commit),
+            ],
+        )
+        .is_ok_and(|c| c.trim() == commit)
+    });
+    if !from_release {
+        review.unused_accepted.clear();
+    }
     let report = match options.format {
         Format::Markdown => report::markdown::render(&review, &base),
         Format::Changelog => report::markdown::changelog(&review, &base),

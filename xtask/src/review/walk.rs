@@ -164,6 +164,7 @@ impl<'a> SpecDiff<'a> {
 
     /// `keyword-changed` for each key of `old`/`new` outside `known` (and
     /// not an `x-` extension, which `rules/extensions.rs` reads) that differs.
+    #[allow(clippy::too_many_arguments)]
     pub fn unknown_keys(
         &mut self,
         old: &Value,

@@ -230,19 +230,17 @@ pub fn changelog(review: &Review, base: &str) -> String {
         out,
         "### API changes (`cargo xtask review --base {base}`)\n"
     );
-    let groups: [(&str, Box<dyn Fn(&Change) -> bool>); 3] = [
-        ("Breaking", Box::new(|c: &Change| c.breaking())),
-        (
-            "Behaviour",
-            Box::new(|c: &Change| !c.breaking() && c.behaviour),
-        ),
-        (
-            "Other",
-            Box::new(|c: &Change| !c.breaking() && !c.behaviour),
-        ),
-    ];
-    for (title, keep) in groups {
-        let changes: Vec<&Change> = review.changes.iter().filter(|c| keep(c)).collect();
+    let group = |c: &Change| match (c.breaking(), c.behaviour) {
+        (true, _) => "Breaking",
+        (false, true) => "Behaviour",
+        (false, false) => "Other",
+    };
+    for title in ["Breaking", "Behaviour", "Other"] {
+        let changes: Vec<&Change> = review
+            .changes
+            .iter()
+            .filter(|c| group(c) == title)
+            .collect();
         if changes.is_empty() {
             continue;
         }

@@ -220,7 +220,11 @@ impl<'a> SpecDiff<'a> {
                 (keyword, _) => format!("{d}-{keyword}-{how}"),
             };
             // A new or removed enum value is a variant: every edit of the set breaks Rust.
-            let rust = shape_changed || (constraint.keyword == "enum" && how != "reordered");
+            let rust = if constraint.keyword == "enum" {
+                how != "reordered"
+            } else {
+                shape_changed
+            };
             self.emit(
                 rule,
                 dir,
