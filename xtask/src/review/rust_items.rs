@@ -16,32 +16,62 @@ pub fn item_changes(
 ) -> Vec<Change> {
     let mut changes = surface::diff(old, new);
     let mut out = Vec::new();
-    // A removed item and an added one that render the same but for the
-    // name: a rename.
-    let removed: Vec<String> = changes
+    // A type removed and another added that render the same but for the
+    // name: a rename, said once with every item it carries (impls,
+    // builders, the signatures that name it).
+    let kinds = ["struct ", "enum ", "type "];
+    let mut renames: Vec<(String, String)> = changes
         .iter()
         .filter_map(|c| match c {
-            ItemChange::Removed { key } => Some(key.clone()),
+            ItemChange::Removed { key } if kinds.iter().any(|k| key.starts_with(k)) => {
+                changes.iter().find_map(|d| match d {
+                    ItemChange::Added { key: added }
+                        if is_rename(key, added, &old[key], &new[added]) =>
+                    {
+                        Some((name_of(key).to_owned(), name_of(added).to_owned()))
+                    }
+                    _ => None,
+                })
+            }
             _ => None,
         })
         .collect();
-    for gone in removed {
-        let came = changes.iter().find_map(|c| match c {
-            ItemChange::Added { key } if is_rename(&gone, key, &old[&gone], &new[key]) => {
-                Some(key.clone())
+    renames.sort();
+    renames.dedup();
+    for (from, to) in renames {
+        let renamed = |text: &str| text.replace(from.as_str(), &to);
+        let mut carried = Vec::new();
+        changes.retain(|c| {
+            let part = match c {
+                ItemChange::Removed { key } => new
+                    .get(&renamed(key))
+                    .is_some_and(|n| renamed(&old[key]) == *n),
+                ItemChange::Added { key } => old
+                    .keys()
+                    .any(|o| renamed(o) == *key && renamed(&old[o]) == new[key]),
+                ItemChange::Changed { key, .. } => renamed(&old[key]) == new[key],
+            };
+            if part && !matches!(c, ItemChange::Added { .. }) {
+                carried.push(c.key().to_owned());
             }
-            _ => None,
+            !part
         });
-        if let Some(came) = came {
-            changes.retain(|c| c.key() != gone && c.key() != came);
-            out.push(change(
-                "rust-item-renamed",
-                format!("{origin} `{gone}` renamed `{}`", name_of(&came)),
-                format!("{gone} -> {came}"),
-                Some(RustBreak::Compile),
-                String::new(),
-            ));
-        }
+        out.push(change(
+            "rust-item-renamed",
+            format!(
+                "{origin} type `{from}` renamed `{to}` ({} items name it)",
+                carried.len()
+            ),
+            format!("{from} -> {to}"),
+            Some(RustBreak::Compile),
+            carried
+                .iter()
+                .map(|key| match renamed(key) {
+                    same if same == *key => format!(" {key} (its signature)\n"),
+                    other => format!("-{key}\n+{other}\n"),
+                })
+                .collect(),
+        ));
     }
     for item in changes {
         let (rule, what, rust, detail) = match &item {
@@ -154,10 +184,14 @@ fn names_of(change: &Change, known: &BTreeSet<String>) -> (BTreeSet<String>, BTr
             schemas.insert(word.to_owned());
         }
     }
+    // A schema renamed, inlined or extracted renames the operation's types.
+    let renames_types = ["-schema-renamed", "-schema-inlined", "-schema-extracted"]
+        .iter()
+        .any(|suffix| change.rule.ends_with(suffix));
     let operations = change
         .reached
         .iter()
-        .filter(|r| change.location.starts_with(r.operation_id.as_str()))
+        .filter(|r| renames_types || change.location.starts_with(r.operation_id.as_str()))
         .map(|r| pascal(&r.operation_id))
         .collect();
     (schemas, operations)

@@ -5,4 +5,5 @@
 mod cases;
 mod compile;
 mod corpus;
+mod reports;
 mod scenarios;
