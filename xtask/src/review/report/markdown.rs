@@ -87,8 +87,32 @@ fn write_change(out: &mut String, c: &Change, indent: &str) {
         }
         let _ = writeln!(out, "{indent}  ```\n");
     }
-    for item in &c.items {
+    // Added items break nobody: one line for them, the rest one by one.
+    let (added, others): (Vec<&Change>, Vec<&Change>) = c
+        .items
+        .iter()
+        .partition(|item| item.rule == "rust-item-added");
+    for item in others {
         write_change(out, item, &format!("{indent}  "));
+    }
+    if !added.is_empty() {
+        let names: Vec<String> = added
+            .iter()
+            .take(6)
+            .map(|item| format!("`{}`", item.location))
+            .collect();
+        let more = added.len().saturating_sub(names.len());
+        let _ = writeln!(
+            out,
+            "{indent}  - Rust items added ({}): {}{}",
+            added.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more (`--format json` lists them)")
+            } else {
+                String::new()
+            }
+        );
     }
     if (c.breaking() || c.behaviour) && c.accepted.is_none() && indent.is_empty() {
         let _ = writeln!(
