@@ -84,3 +84,39 @@ fn json_and_changelog_reports() {
         review::report::markdown::changelog(&review, "BASE")
     );
 }
+
+#[test]
+fn the_readme_shows_real_output() {
+    // README "Reviewing an API change": `verifiedAt` added to the email
+    // answer and `verify_account_email`'s retries turned off, against the
+    // frozen base, with the generated code on both sides.
+    let base = cases::base_spec_text();
+    let mut spec = review::parse_spec(&base).unwrap();
+    let answer = spec
+        .pointer_mut("/components/schemas/GetAccountEmailResponse/properties")
+        .unwrap();
+    answer["verifiedAt"] =
+        serde_json::json!({"type": "string", "description": "When the address was verified."});
+    *spec
+        .pointer_mut("/paths/~1security~1verify-email/post/x-zapi-retry-safe")
+        .unwrap() = serde_json::json!(false);
+    let versioned = |side: Snapshot| Snapshot {
+        version: Some("0.2.0".into()),
+        ..side
+    };
+    let review = review::review(
+        &versioned(with_code(base)),
+        &versioned(with_code(serde_json::to_string_pretty(&spec).unwrap())),
+        &AcceptedFile::default(),
+    )
+    .unwrap();
+    let markdown = review::report::markdown::render(&review, "HEAD");
+    let readme =
+        std::fs::read_to_string(xtask::codegen::workspace_root().join("README.md")).unwrap();
+    let shown = readme
+        .split("```markdown\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```\n").next())
+        .expect("README shows a review in a ```markdown block");
+    assert_eq!(shown.trim_end(), markdown.trim_end(), "README's review output is stale");
+}
