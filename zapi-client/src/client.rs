@@ -17,7 +17,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default cap on a response body; Z-API's answers are well under 1 KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-/// Sent on every request, e.g. `zapi-client/0.1.0`.
+#[doc = concat!("Sent on every request: `", env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), "`.")]
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -191,8 +191,9 @@ impl fmt::Debug for Credentials {
 /// What the hooks need, held as the generated [`Client`]'s inner value: the
 /// shared transport and this instance's credentials. The generated client's
 /// own base URL holds no credential, so its derived `Debug` shows none; the
-/// generated operations build their URL with [`ClientContext::url`] instead
-/// (a step of `cargo xtask codegen`). `Debug` shows no credential.
+/// generated operations build their URL with `ClientContext::url` (crate
+/// private) instead (a step of `cargo xtask codegen`). `Debug` shows no
+/// credential.
 #[derive(Clone)]
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,

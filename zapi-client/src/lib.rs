@@ -109,8 +109,12 @@ pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
     Transport, TransportBuilder, USER_AGENT,
 };
-// `Error` here is ours; it shadows the generated module's re-export of
-// progenitor's, which stays reachable as `GeneratedError`.
 pub use error::{EXCERPT_BYTES, Error, GeneratedError};
-pub use generated::*;
+// Listed one by one: a glob would also re-export progenitor's `Error`, and the
+// rendered docs would show two `Error`s (ours is the one users meet;
+// progenitor's is `GeneratedError`).
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, prelude, types};
+/// The HTTP status of an answer ([`Error::status`]), so matching on it needs
+/// no reqwest or http dependency.
+pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
