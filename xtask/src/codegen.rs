@@ -126,6 +126,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
+    let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
     generate_with(
         spec_path,
         |generator| generator.generate_tokens(&spec),
@@ -135,6 +136,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             drop_api_version_header(file)?;
             crate::secrets::redact(file, &secrets)?;
             crate::checks::apply(file, &checks)?;
+            crate::checks::apply_reasons(file, &reasons)?;
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
                 &facts,
                 crate::checks::pattern_consts(&checks),

@@ -169,11 +169,6 @@ fn invalid_input(message: &str) -> Error {
     } else {
         ("request", message)
     };
-    let reason = if reason.starts_with("doesn't match pattern") {
-        "does not have the form the API requires"
-    } else {
-        reason
-    };
     Error::InvalidInput {
         field: field.to_owned(),
         reason: reason.to_owned(),
@@ -333,11 +328,8 @@ mod tests {
             ),
             ("no value supplied for email", ("email", "is required")),
             (
-                "error converting supplied value for verification_code: doesn't match pattern \"x\"",
-                (
-                    "verification_code",
-                    "does not have the form the API requires",
-                ),
+                "error converting supplied value for code: must be digits only (0-9)",
+                ("code", "must be digits only (0-9)"),
             ),
         ];
         for (message, (field, reason)) in cases {

@@ -64,16 +64,16 @@ and Z-API's pages show no such limit.*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 254usize {
-                return Err("longer than 254 characters".into());
+                return Err("is over 254 characters".into());
             }
             if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            if !crate::checks::email_address(value) {
                 return Err(
-                    "doesn't match pattern \"^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$\""
+                    "is under 3 characters (an address is a local part, @ and a domain)"
                         .into(),
                 );
+            }
+            if let Err(reason) = crate::checks::email_address(value) {
+                return Err(reason.into());
             }
             Ok(Self(value.to_string()))
         }
@@ -243,15 +243,15 @@ goes out).*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
+                return Err("must be at most 64 digits".into());
             }
             if value.chars().count() < 6usize {
-                return Err("shorter than 6 characters".into());
+                return Err("must be at least 6 digits".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]+$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]+$\"".into());
+                return Err("must be digits only (0-9)".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -363,15 +363,18 @@ sends exactly what it is given; trim the input first.*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
+                return Err("is over 64 characters".into());
             }
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err("is empty".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s\\x00-\\x1f\\x7f]+$\"".into());
+                return Err(
+                    "has whitespace or a control character (trim a pasted code first)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
