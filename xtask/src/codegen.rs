@@ -115,7 +115,8 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// progenitor's client, then steps of ours on its syntax tree: the schemars
 /// derive behind a feature, URLs built with the credentials
 /// ([`credentials_in_urls`]), secret types redacted (xtask/src/secrets.rs),
-/// hand-written checks for costly patterns (xtask/src/checks.rs), and the
+/// hand-written checks for costly patterns (xtask/src/checks.rs), docs that
+/// teach `send_checked` (xtask/src/docs.rs), and the
 /// per-operation facts and `send_checked` (xtask/src/facts.rs).
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
@@ -127,6 +128,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
     let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
+    let examples = crate::docs::request_examples(&spec);
     generate_with(
         spec_path,
         |generator| generator.generate_tokens(&spec),
@@ -137,6 +139,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             crate::secrets::redact(file, &secrets)?;
             crate::checks::apply(file, &checks)?;
             crate::checks::apply_reasons(file, &reasons)?;
+            crate::docs::apply(file, &examples)?;
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
                 &facts,
                 crate::checks::pattern_consts(&checks),

@@ -15,6 +15,7 @@ pub mod types {
         pub code: SecurityCode,
     }
     impl ConfirmSecurityCodeRequest {
+        /// A builder of [`ConfirmSecurityCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ConfirmSecurityCodeRequest {
             Default::default()
         }
@@ -31,6 +32,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl ConfirmSecurityCodeResponse {
+        /// A builder of [`ConfirmSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ConfirmSecurityCodeResponse {
             Default::default()
         }
@@ -121,6 +123,7 @@ instead.*/
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorBody {
+        /// A builder of [`ErrorBody`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
@@ -137,6 +140,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl ForgotSecurityCodeResponse {
+        /// A builder of [`ForgotSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ForgotSecurityCodeResponse {
             Default::default()
         }
@@ -164,6 +168,7 @@ the failure answers of the other operations.*/
         pub verified: ::std::option::Option<bool>,
     }
     impl GetAccountEmailResponse {
+        /// A builder of [`GetAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::GetAccountEmailResponse {
             Default::default()
         }
@@ -184,6 +189,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl GetHasSecurityCodeResponse {
+        /// A builder of [`GetHasSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::GetHasSecurityCodeResponse {
             Default::default()
         }
@@ -199,6 +205,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl RemoveAccountEmailResponse {
+        /// A builder of [`RemoveAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::RemoveAccountEmailResponse {
             Default::default()
         }
@@ -214,6 +221,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl RemoveSecurityCodeResponse {
+        /// A builder of [`RemoveSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::RemoveSecurityCodeResponse {
             Default::default()
         }
@@ -291,6 +299,7 @@ goes out).*/
         pub email: EmailAddress,
     }
     impl SetAccountEmailRequest {
+        /// A builder of [`SetAccountEmailRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetAccountEmailRequest {
             Default::default()
         }
@@ -307,6 +316,7 @@ goes out).*/
         pub success: bool,
     }
     impl SetAccountEmailResponse {
+        /// A builder of [`SetAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetAccountEmailResponse {
             Default::default()
         }
@@ -318,6 +328,7 @@ goes out).*/
         pub code: SecurityCode,
     }
     impl SetSecurityCodeRequest {
+        /// A builder of [`SetSecurityCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetSecurityCodeRequest {
             Default::default()
         }
@@ -334,6 +345,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl SetSecurityCodeResponse {
+        /// A builder of [`SetSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetSecurityCodeResponse {
             Default::default()
         }
@@ -415,6 +427,7 @@ sends exactly what it is given; trim the input first.*/
         pub verification_code: VerificationCode,
     }
     impl VerifyAccountEmailRequest {
+        /// A builder of [`VerifyAccountEmailRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::VerifyAccountEmailRequest {
             Default::default()
         }
@@ -431,12 +444,14 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl VerifyAccountEmailResponse {
+        /// A builder of [`VerifyAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::VerifyAccountEmailResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`ConfirmSecurityCodeRequest`](super::ConfirmSecurityCodeRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ConfirmSecurityCodeRequest {
             code: ::std::result::Result<super::SecurityCode, ::std::string::String>,
@@ -477,6 +492,7 @@ the failure answers of the other operations.*/
                 Self { code: Ok(value.code) }
             }
         }
+        /// Builds a [`ConfirmSecurityCodeResponse`](super::ConfirmSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ConfirmSecurityCodeResponse {
             message: ::std::result::Result<
@@ -540,6 +556,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`ErrorBody`](super::ErrorBody) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorBody {
             error: ::std::result::Result<
@@ -604,6 +621,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`ForgotSecurityCodeResponse`](super::ForgotSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ForgotSecurityCodeResponse {
             message: ::std::result::Result<
@@ -667,6 +685,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`GetAccountEmailResponse`](super::GetAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct GetAccountEmailResponse {
             email: ::std::result::Result<
@@ -784,6 +803,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`GetHasSecurityCodeResponse`](super::GetHasSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct GetHasSecurityCodeResponse {
             has_code: ::std::result::Result<bool, ::std::string::String>,
@@ -863,6 +883,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`RemoveAccountEmailResponse`](super::RemoveAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct RemoveAccountEmailResponse {
             message: ::std::result::Result<
@@ -926,6 +947,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`RemoveSecurityCodeResponse`](super::RemoveSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct RemoveSecurityCodeResponse {
             message: ::std::result::Result<
@@ -989,6 +1011,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`SetAccountEmailRequest`](super::SetAccountEmailRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetAccountEmailRequest {
             email: ::std::result::Result<super::EmailAddress, ::std::string::String>,
@@ -1029,6 +1052,7 @@ the failure answers of the other operations.*/
                 Self { email: Ok(value.email) }
             }
         }
+        /// Builds a [`SetAccountEmailResponse`](super::SetAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetAccountEmailResponse {
             message: ::std::result::Result<
@@ -1092,6 +1116,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`SetSecurityCodeRequest`](super::SetSecurityCodeRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetSecurityCodeRequest {
             code: ::std::result::Result<super::SecurityCode, ::std::string::String>,
@@ -1132,6 +1157,7 @@ the failure answers of the other operations.*/
                 Self { code: Ok(value.code) }
             }
         }
+        /// Builds a [`SetSecurityCodeResponse`](super::SetSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetSecurityCodeResponse {
             message: ::std::result::Result<
@@ -1195,6 +1221,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`VerifyAccountEmailRequest`](super::VerifyAccountEmailRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct VerifyAccountEmailRequest {
             verification_code: ::std::result::Result<
@@ -1246,6 +1273,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`VerifyAccountEmailResponse`](super::VerifyAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct VerifyAccountEmailResponse {
             message: ::std::result::Result<
@@ -1385,6 +1413,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1401,6 +1430,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -1444,10 +1474,14 @@ Available only for mobile instances.
 
 Sends a `GET` request to `/security/email`
 
-```ignore
-let response = client.get_account_email()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .get_account_email()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn get_account_email(&self) -> builder::GetAccountEmail<'_> {
         builder::GetAccountEmail::new(self)
@@ -1465,11 +1499,15 @@ email, so it is not safe to repeat blindly (`x-zapi-retry-safe: false`).
 
 Sends a `POST` request to `/security/email`
 
-```ignore
-let response = client.set_account_email()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .set_account_email()
+    .body_map(|body| body.email("example@email.com"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn set_account_email(&self) -> builder::SetAccountEmail<'_> {
         builder::SetAccountEmail::new(self)
@@ -1483,11 +1521,15 @@ Available only for mobile instances.
 
 Sends a `POST` request to `/security/verify-email`
 
-```ignore
-let response = client.verify_account_email()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .verify_account_email()
+    .body_map(|body| body.verification_code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn verify_account_email(&self) -> builder::VerifyAccountEmail<'_> {
         builder::VerifyAccountEmail::new(self)
@@ -1502,10 +1544,14 @@ Available only for mobile instances.
 
 Sends a `POST` request to `/security/email/remove`
 
-```ignore
-let response = client.remove_account_email()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .remove_account_email()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn remove_account_email(&self) -> builder::RemoveAccountEmail<'_> {
         builder::RemoveAccountEmail::new(self)
@@ -1519,10 +1565,14 @@ Available only for mobile instances. Read-only.
 
 Sends a `GET` request to `/security/two-fa-code`
 
-```ignore
-let response = client.get_has_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .get_has_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn get_has_security_code(&self) -> builder::GetHasSecurityCode<'_> {
         builder::GetHasSecurityCode::new(self)
@@ -1538,11 +1588,15 @@ the account as one call would, so it is retried after a timeout.
 
 Sends a `POST` request to `/security/two-fa-code`
 
-```ignore
-let response = client.set_security_code()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .set_security_code()
+    .body_map(|body| body.code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn set_security_code(&self) -> builder::SetSecurityCode<'_> {
         builder::SetSecurityCode::new(self)
@@ -1557,10 +1611,14 @@ example sends `Content-Type: application/json`, and so does the client.
 
 Sends a `POST` request to `/security/two-fa-code/remove`
 
-```ignore
-let response = client.remove_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .remove_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn remove_security_code(&self) -> builder::RemoveSecurityCode<'_> {
         builder::RemoveSecurityCode::new(self)
@@ -1581,11 +1639,15 @@ which is followed here.
 
 Sends a `POST` request to `/mobile/confirm-pin-code`
 
-```ignore
-let response = client.confirm_security_code()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .confirm_security_code()
+    .body_map(|body| body.code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn confirm_security_code(&self) -> builder::ConfirmSecurityCode<'_> {
         builder::ConfirmSecurityCode::new(self)
@@ -1605,10 +1667,14 @@ example in 2024 (`/mobile/recovery-security-code`); its page says
 
 Sends a `POST` request to `/mobile/recovery-pin-code`
 
-```ignore
-let response = client.forgot_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .forgot_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn forgot_security_code(&self) -> builder::ForgotSecurityCode<'_> {
         builder::ForgotSecurityCode::new(self)
@@ -1631,15 +1697,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `GET` request to `/security/email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1686,6 +1756,7 @@ pub mod builder {
         body: Result<types::builder::SetAccountEmailRequest, String>,
     }
     impl<'a> SetAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1719,11 +1790,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::SetAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -1776,6 +1850,7 @@ pub mod builder {
         body: Result<types::builder::VerifyAccountEmailRequest, String>,
     }
     impl<'a> VerifyAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1810,11 +1885,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/verify-email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::VerifyAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -1867,15 +1945,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RemoveAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/security/email/remove`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::RemoveAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1921,15 +2003,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetHasSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `GET` request to `/security/two-fa-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::GetHasSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1979,6 +2065,7 @@ pub mod builder {
         body: Result<types::builder::SetSecurityCodeRequest, String>,
     }
     impl<'a> SetSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2012,11 +2099,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/two-fa-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::SetSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -2068,15 +2158,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RemoveSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/security/two-fa-code/remove`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::RemoveSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -2123,6 +2217,7 @@ pub mod builder {
         body: Result<types::builder::ConfirmSecurityCodeRequest, String>,
     }
     impl<'a> ConfirmSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2157,11 +2252,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/mobile/confirm-pin-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::ConfirmSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -2214,15 +2312,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ForgotSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/mobile/recovery-pin-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::ForgotSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
