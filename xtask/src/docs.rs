@@ -41,27 +41,13 @@ pub fn request_examples(spec: &OpenAPI) -> BTreeMap<String, Vec<(String, String)
         let fields = match example {
             Some(serde_json::Value::Object(fields)) => fields
                 .into_iter()
-                .map(|(name, value)| (snake_case(&name), value.to_string()))
+                .map(|(name, value)| (crate::facts::snake_case(&name), value.to_string()))
                 .collect(),
             _ => Vec::new(),
         };
         examples.insert(id.clone(), fields);
     }
     examples
-}
-
-/// `verificationCode` -> `verification_code` (typify's builder methods).
-fn snake_case(camel: &str) -> String {
-    let mut out = String::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The doctest shown on `Client::<operation>`.
@@ -101,10 +87,10 @@ pub fn apply(
                     if name == "new" || name == "new_with_client" {
                         f.attrs.push(syn::parse_quote!(#[doc(hidden)]));
                         hidden += 1;
-                    } else if let Some(fields) = examples.get(&name) {
-                        if replace_example(&mut f.attrs, &example(&name, fields)) {
-                            examples_done += 1;
-                        }
+                    } else if let Some(fields) = examples.get(&name)
+                        && replace_example(&mut f.attrs, &example(&name, fields))
+                    {
+                        examples_done += 1;
                     }
                 }
             }
@@ -250,6 +236,5 @@ mod tests {
         let fields = vec![("verification_code".to_owned(), "\"123456\"".to_owned())];
         let text = example("verify_account_email", &fields);
         assert!(text.contains(".verify_account_email()\n    .body_map(|body| body.verification_code(\"123456\"))\n    .send_checked()"), "{text}");
-        assert_eq!(snake_case("verificationCode"), "verification_code");
     }
 }

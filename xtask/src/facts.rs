@@ -141,7 +141,7 @@ fn ok_answer<'a>(
 }
 
 /// `set_account_email` -> `SetAccountEmail` (progenitor's builder names).
-fn pascal_case(snake: &str) -> String {
+pub(crate) fn pascal_case(snake: &str) -> String {
     snake
         .split('_')
         .map(|word| {
@@ -155,7 +155,7 @@ fn pascal_case(snake: &str) -> String {
 }
 
 /// `hasEmail` -> `has_email` (typify's field names).
-fn snake_case(camel: &str) -> String {
+pub(crate) fn snake_case(camel: &str) -> String {
     let mut out = String::new();
     for (i, c) in camel.chars().enumerate() {
         if c.is_ascii_uppercase() {

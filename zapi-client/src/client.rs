@@ -27,7 +27,7 @@ pub(crate) const MIN_SCRUBBED_LEN: usize = 4;
 
 /// Path segments: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so no credential can add a segment, a query or a fragment.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -21,7 +21,7 @@ pub mod types {
         }
     }
     ///`ConfirmSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ConfirmSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -129,7 +129,7 @@ instead.*/
         }
     }
     ///`ForgotSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ForgotSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -147,7 +147,7 @@ the failure answers of the other operations.*/
     }
     /**Only `success` is required: a failure answer (`{"success": false,
 "message": ...}`) carries none of the other properties.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetAccountEmailResponse {
         ///The account's email address, when it has one.
@@ -174,7 +174,7 @@ the failure answers of the other operations.*/
         }
     }
     ///Only `success` is required: a failure answer carries no `hasCode`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetHasSecurityCodeResponse {
         /**Whether the account has a PIN. Absent from failure answers; read
@@ -195,7 +195,7 @@ the failure answers of the other operations.*/
         }
     }
     ///`RemoveAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RemoveAccountEmailResponse {
         ///A confirmation such as `REMOVED`, or why it failed.
@@ -211,7 +211,7 @@ the failure answers of the other operations.*/
         }
     }
     ///`RemoveSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RemoveSecurityCodeResponse {
         ///Why it failed, when it did.
@@ -305,7 +305,7 @@ goes out).*/
         }
     }
     ///`SetAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetAccountEmailResponse {
         /**`VERIFY_EMAIL` when a verification code was emailed to the address
@@ -334,7 +334,7 @@ goes out).*/
         }
     }
     ///`SetSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -433,7 +433,7 @@ sends exactly what it is given; trim the input first.*/
         }
     }
     ///`VerifyAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyAccountEmailResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -1390,6 +1390,96 @@ the failure answers of the other operations.*/
     impl ::std::fmt::Display for VerificationCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str("<redacted>")
+        }
+    }
+    impl GetAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `GetAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl SetAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `SetAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl VerifyAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `VerifyAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RemoveAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RemoveAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl GetHasSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `GetHasSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl SetSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `SetSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RemoveSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RemoveSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl ConfirmSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `ConfirmSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl ForgotSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `ForgotSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
         }
     }
 }
