@@ -227,8 +227,10 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
                 #[doc = #doc]
                 pub async fn send_checked(self) -> Result<types::#answer, crate::Error> {
                     let call = crate::trace::Call::start(#id);
-                    let sent = call.within(self.send()).await;
-                    crate::error::checked(call, sent, |answer| {
+                    let mut sent = ::std::pin::pin!(crate::attempts::counted(call.within(self.send())));
+                    let answer = sent.as_mut().await;
+                    let attempts = crate::attempts::take(sent);
+                    crate::error::checked(call, answer, attempts, |answer| {
                         (!answer.success).then(|| #message)
                     })
                     .await

@@ -70,6 +70,8 @@ pub enum BuildError {
     /// The TLS setup failed: a root certificate is not valid DER, or the
     /// platform's certificate verifier could not start.
     Tls { reason: String },
+    /// The label ([`ClientBuilder::label`]) is unusable; `reason` says why.
+    InvalidLabel { reason: &'static str },
 }
 
 impl fmt::Display for BuildError {
@@ -81,6 +83,7 @@ impl fmt::Display for BuildError {
             Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
             Self::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
             Self::Tls { reason } => write!(f, "cannot set up TLS: {reason}"),
+            Self::InvalidLabel { reason } => write!(f, "invalid label: {reason}"),
         }
     }
 }
@@ -198,6 +201,8 @@ impl fmt::Debug for Credentials {
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,
     pub(crate) credentials: Credentials,
+    /// Not a secret: on every call's trace span (`zapi.client.label`).
+    pub(crate) label: Option<Box<str>>,
 }
 
 impl ClientContext {
@@ -231,6 +236,7 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("transport", &self.shared)
             .field("credentials", &self.credentials)
+            .field("label", &self.label)
             .finish_non_exhaustive()
     }
 }
@@ -304,6 +310,7 @@ impl Transport {
             instance: instance.into(),
             token: token.into(),
             client_token: None,
+            label: None,
         }
     }
 }
@@ -315,6 +322,7 @@ pub struct InstanceBuilder {
     instance: String,
     token: String,
     client_token: Option<String>,
+    label: Option<String>,
 }
 
 impl fmt::Debug for InstanceBuilder {
@@ -327,11 +335,18 @@ impl fmt::Debug for InstanceBuilder {
                 "client_token",
                 &self.client_token.as_ref().map(|_| REDACTED),
             )
+            .field("label", &self.label)
             .finish()
     }
 }
 
 impl InstanceBuilder {
+    /// See [`ClientBuilder::label`].
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
     /// The account security token; see [`ClientBuilder::client_token`].
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(client_token.into());
@@ -348,11 +363,20 @@ impl InstanceBuilder {
             &self.token,
             self.client_token.as_deref(),
         )?;
+        let label = match self.label {
+            Some(label) => {
+                let credentials = [Some(&self.instance), Some(&self.token)];
+                check_label(&label, credentials, self.client_token.as_ref())?;
+                Some(label.into_boxed_str())
+            }
+            None => None,
+        };
         let http = shared.http.clone();
         let base_url = shared.base_url.clone();
         let context = ClientContext {
             shared,
             credentials,
+            label,
         };
         Ok(Client::new_with_client(&base_url, http, context))
     }
@@ -492,6 +516,7 @@ impl Client {
             instance: instance.into(),
             token: token.into(),
             client_token: None,
+            label: None,
             transport: Transport::builder(),
         }
     }
@@ -505,6 +530,7 @@ pub struct ClientBuilder {
     instance: String,
     token: String,
     client_token: Option<String>,
+    label: Option<String>,
     transport: TransportBuilder,
 }
 
@@ -517,6 +543,7 @@ impl fmt::Debug for ClientBuilder {
                 "client_token",
                 &self.client_token.as_ref().map(|_| REDACTED),
             )
+            .field("label", &self.label)
             .field("transport", &self.transport)
             .finish()
     }
@@ -530,6 +557,15 @@ impl ClientBuilder {
     /// `Client-Token` header is sent.
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(client_token.into());
+        self
+    }
+
+    /// A name for this client in traces, not a secret: every call's span
+    /// carries it as `zapi.client.label` (`"store-42"`), to tell instances
+    /// apart. 1 to 64 characters, no control characters, and none of the
+    /// credentials (a label is printed; they never are).
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
         self
     }
 
@@ -590,8 +626,37 @@ impl ClientBuilder {
         )?;
         let mut instance = self.transport.build()?.client(self.instance, self.token);
         instance.client_token = self.client_token;
+        instance.label = self.label;
         instance.build()
     }
+}
+
+/// Longest label, in characters.
+const MAX_LABEL_CHARS: usize = 64;
+
+fn check_label(
+    label: &str,
+    credentials: [Option<&String>; 2],
+    client_token: Option<&String>,
+) -> Result<(), BuildError> {
+    let invalid = |reason| Err(BuildError::InvalidLabel { reason });
+    if label.is_empty() {
+        return invalid("is empty");
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return invalid("is over 64 characters");
+    }
+    if label.chars().any(char::is_control) {
+        return invalid("contains a control character");
+    }
+    if credentials
+        .into_iter()
+        .chain([client_token])
+        .any(|credential| credential.is_some_and(|c| c == label))
+    {
+        return invalid("is one of the credentials, which are never printed");
+    }
+    Ok(())
 }
 
 /// Parses and re-serializes the base URL without a trailing slash, so the

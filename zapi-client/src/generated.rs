@@ -2518,10 +2518,15 @@ impl builder::GetAccountEmail<'_> {
         self,
     ) -> Result<types::GetAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("get_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2533,10 +2538,15 @@ impl builder::SetAccountEmail<'_> {
         self,
     ) -> Result<types::SetAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("set_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2548,10 +2558,15 @@ impl builder::VerifyAccountEmail<'_> {
         self,
     ) -> Result<types::VerifyAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("verify_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2563,10 +2578,15 @@ impl builder::RemoveAccountEmail<'_> {
         self,
     ) -> Result<types::RemoveAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("remove_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2578,10 +2598,15 @@ impl builder::GetHasSecurityCode<'_> {
         self,
     ) -> Result<types::GetHasSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("get_has_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2593,10 +2618,15 @@ impl builder::SetSecurityCode<'_> {
         self,
     ) -> Result<types::SetSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("set_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2608,10 +2638,15 @@ impl builder::RemoveSecurityCode<'_> {
         self,
     ) -> Result<types::RemoveSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("remove_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2623,10 +2658,15 @@ impl builder::ConfirmSecurityCode<'_> {
         self,
     ) -> Result<types::ConfirmSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("confirm_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2638,10 +2678,15 @@ impl builder::ForgotSecurityCode<'_> {
         self,
     ) -> Result<types::ForgotSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("forgot_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await

@@ -48,6 +48,7 @@
 //! the retry policy.
 
 mod answer;
+mod attempts;
 mod checks;
 mod client;
 mod error;
@@ -140,7 +141,7 @@ pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
     Transport, TransportBuilder, USER_AGENT,
 };
-pub use error::{EXCERPT_BYTES, Error, GeneratedError};
+pub use error::{EXCERPT_BYTES, Error, GeneratedError, TransportError};
 // Listed one by one: a glob would also re-export progenitor's `Error`, and the
 // rendered docs would show two `Error`s (ours is the one users meet;
 // progenitor's is `GeneratedError`).
