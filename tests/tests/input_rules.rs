@@ -165,3 +165,150 @@ fn named_examples() {
         assert!(!accepted(invalid), "{invalid:?}");
     }
 }
+
+/// A client of each kind (its own transport, a shared one; with and without
+/// a Client-Token) whose base URL is a port nobody listens on: a request that
+/// went out would fail as `Error::Transport`, not `InvalidInput`.
+fn clients_sending_nowhere() -> Vec<zapi_client::Client> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let transport = zapi_client::Transport::builder()
+        .base_url(&base_url)
+        .build()
+        .unwrap();
+    vec![
+        zapi_client::Client::builder("instance", "token")
+            .base_url(&base_url)
+            .build()
+            .unwrap(),
+        zapi_client::Client::builder("instance", "token")
+            .client_token("client-token")
+            .base_url(&base_url)
+            .build()
+            .unwrap(),
+        transport.client("instance", "token").build().unwrap(),
+        transport
+            .client("instance", "token")
+            .client_token("client-token")
+            .build()
+            .unwrap(),
+    ]
+}
+
+/// Each rule of the README's `InvalidInput` row, at its boundaries: the
+/// error names the field and the rule that failed, says nothing was sent,
+/// and never shows a secret's value (the PIN, the verification code).
+#[tokio::test]
+async fn each_input_rule_names_what_failed() {
+    let long_local = format!("{}@example.com", "a".repeat(65));
+    let long_address = format!("someone@{}", "a".repeat(247));
+    let email = [
+        ("not-an-email", "has no @"),
+        (
+            "john doe@x.com",
+            "has whitespace outside a quoted local part",
+        ),
+        (long_local.as_str(), "the local part is over 64 characters"),
+        (long_address.as_str(), "is over 254 characters"),
+        ("@example.com", "the local part before @ is empty"),
+        ("someone@", "the domain after @ is empty"),
+        ("a@", "is under 3 characters"),
+        ("someone@example.com\n", "has a control character"),
+        ("a@b@example.com", "has more than one @"),
+        (
+            "\"unclosed@example.com",
+            "the quoted local part has no closing \"",
+        ),
+        (
+            "user@[2001:db8::1",
+            "the address literal after @ has no closing ]",
+        ),
+        ("user@exa mple.com", "the domain has whitespace"),
+        (
+            "a\"b@example.com",
+            "has a \" in a local part that is not quoted",
+        ),
+    ];
+    let code = [
+        ("", "is empty"),
+        ("123456\n", "has whitespace or a control character"),
+        (" 123456", "has whitespace or a control character"),
+        (&"9".repeat(65), "is over 64 characters"),
+    ];
+    let pin = [
+        ("12a456", "must be digits only (0-9)"),
+        ("1234567 ", "must be digits only (0-9)"),
+        ("١٢٣٤٥٦", "must be digits only (0-9)"),
+        ("12345", "must be at least 6 digits"),
+        ("", "must be at least 6 digits"),
+        (&"9".repeat(65), "must be at most 64 digits"),
+    ];
+    // The accepted boundaries, for contrast: these would be sent.
+    assert!(
+        format!("{}@x", "a".repeat(64))
+            .parse::<EmailAddress>()
+            .is_ok()
+    );
+    assert!("1".parse::<VerificationCode>().is_ok());
+    assert!("123456".parse::<zapi_client::types::SecurityCode>().is_ok());
+    assert!(
+        "9".repeat(64)
+            .parse::<zapi_client::types::SecurityCode>()
+            .is_ok()
+    );
+
+    for client in clients_sending_nowhere() {
+        for (value, reason) in email {
+            let error = client
+                .set_account_email()
+                .body_map(|b| b.email(value))
+                .send_checked()
+                .await
+                .unwrap_err();
+            expect_reason(&error, "email", reason, None);
+        }
+        for (value, reason) in code {
+            let error = client
+                .verify_account_email()
+                .body_map(|b| b.verification_code(value))
+                .send_checked()
+                .await
+                .unwrap_err();
+            expect_reason(&error, "verification_code", reason, Some(value));
+        }
+        for (value, reason) in pin {
+            let set = client.set_security_code().body_map(|b| b.code(value));
+            let error = set.send_checked().await.unwrap_err();
+            expect_reason(&error, "code", reason, Some(value));
+            let confirm = client.confirm_security_code().body_map(|b| b.code(value));
+            let error = confirm.send_checked().await.unwrap_err();
+            expect_reason(&error, "code", reason, Some(value));
+        }
+    }
+}
+
+fn expect_reason(error: &zapi_client::Error, field: &str, reason: &str, secret: Option<&str>) {
+    let zapi_client::Error::InvalidInput {
+        field: f,
+        reason: r,
+    } = error
+    else {
+        panic!("{field} {reason:?}: not InvalidInput but {error:?}");
+    };
+    assert_eq!(f, field);
+    assert!(
+        r.starts_with(reason),
+        "{field}: {r:?} does not say {reason:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.contains(reason) && shown.contains("nothing was sent"),
+        "{shown}"
+    );
+    if let Some(secret) = secret.filter(|s| s.trim().len() >= 3) {
+        assert!(!shown.contains(secret.trim()), "{shown} shows the secret");
+    }
+}

@@ -1,9 +1,18 @@
+//! Input checks of the generated `FromStr` of constrained string schemas.
+//!
 //! `x-zapi-check: <function>` on a string schema with a `pattern`: the
 //! generated `FromStr` calls `crate::checks::<function>` instead of compiling
 //! and running the pattern with regress (a backtracking engine, the largest
-//! per-request cost once measured). The pattern remains the contract: it is
-//! emitted as `operation_facts::<FUNCTION>_PATTERN` (tests only), and
-//! zapi-client's property tests hold the function to exactly its acceptance.
+//! per-request cost once measured); its `Err` names the rule that failed.
+//! The pattern remains the contract: it is emitted as
+//! `operation_facts::<FUNCTION>_PATTERN` (tests only), and zapi-client's
+//! property tests hold the function to exactly its acceptance.
+//!
+//! `x-zapi-reasons: {minLength, maxLength, pattern}` on such a schema: what
+//! `Error::InvalidInput` says when that constraint fails, instead of
+//! typify's "shorter than 6 characters" or "doesn't match pattern ...".
+//! Every constraint needs one (a pattern replaced by `x-zapi-check` has its
+//! reasons in the function), so no input error reads like a regex.
 
 use openapiv3::{OpenAPI, SchemaKind, Type};
 use syn::visit_mut::VisitMut;
@@ -47,7 +56,8 @@ pub fn read(spec: &OpenAPI) -> Result<Vec<Check>, String> {
 }
 
 /// In each checked schema's `FromStr`, drops the `static PATTERN` regex and
-/// makes `PATTERN.find(value).is_none()` `!crate::checks::<function>(value)`.
+/// makes `if PATTERN.find(value).is_none() { .. }` return the reason
+/// `crate::checks::<function>(value)` gives.
 /// Fails when typify's output no longer has that shape.
 pub fn apply(file: &mut syn::File, checks: &[Check]) -> Result<(), String> {
     for check in checks {
@@ -101,12 +111,135 @@ impl VisitMut for Rewrite<'_> {
                 let cond = quote::ToTokens::to_token_stream(&expr_if.cond).to_string();
                 if cond == "PATTERN . find (value) . is_none ()" {
                     let function = &self.function;
-                    *expr_if.cond = syn::parse_quote!(!crate::checks::#function(value));
+                    *stmt = syn::parse_quote! {
+                        if let Err(reason) = crate::checks::#function(value) {
+                            return Err(reason.into());
+                        }
+                    };
                     self.replaced += 1;
                 }
             }
         }
     }
+}
+
+/// What `x-zapi-reasons` says for each constraint of one string schema.
+#[derive(Debug, Default)]
+pub struct Reasons {
+    pub schema: String,
+    /// typify's message (`shorter than 6 characters`) and ours.
+    pub replacements: Vec<(String, String)>,
+}
+
+/// The `x-zapi-reasons` of every constrained string schema; `Err` when a
+/// constraint has none, or a reason names no constraint of the schema.
+pub fn read_reasons(spec: &OpenAPI, checks: &[Check]) -> Result<Vec<Reasons>, String> {
+    let Some(components) = &spec.components else {
+        return Ok(Vec::new());
+    };
+    let mut all = Vec::new();
+    for (name, schema) in &components.schemas {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+            continue;
+        };
+        let checked = checks.iter().any(|c| &c.schema == name);
+        // typify's message for each constraint, keyed by its OpenAPI name.
+        let mut constraints: Vec<(&str, String)> = Vec::new();
+        if let Some(min) = string.min_length {
+            constraints.push(("minLength", format!("shorter than {min} characters")));
+        }
+        if let Some(max) = string.max_length {
+            constraints.push(("maxLength", format!("longer than {max} characters")));
+        }
+        if string.pattern.is_some() && !checked {
+            let pattern = string.pattern.as_deref().unwrap_or_default();
+            constraints.push(("pattern", format!("doesn't match pattern \"{pattern}\"")));
+        }
+        if constraints.is_empty() {
+            continue;
+        }
+        let reasons = schema.schema_data.extensions.get("x-zapi-reasons");
+        let reasons = reasons.and_then(|r| r.as_object()).ok_or_else(|| {
+            format!(
+                "{name}: `x-zapi-reasons` must say, for each of {}, what an input error says when it fails",
+                constraints.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        if let Some(unknown) = reasons
+            .keys()
+            .find(|k| !constraints.iter().any(|(c, _)| c == k))
+        {
+            return Err(format!(
+                "{name}: `x-zapi-reasons` has `{unknown}`, which is no constraint of it (or x-zapi-check gives that reason)"
+            ));
+        }
+        let mut replacements = Vec::new();
+        for (constraint, typify_says) in constraints {
+            let reason = reasons
+                .get(constraint)
+                .and_then(|r| r.as_str())
+                .ok_or_else(|| format!("{name}: `x-zapi-reasons` needs a `{constraint}` string"))?;
+            replacements.push((typify_says, reason.to_owned()));
+        }
+        all.push(Reasons {
+            schema: name.clone(),
+            replacements,
+        });
+    }
+    Ok(all)
+}
+
+/// In each constrained schema's `FromStr`, typify's messages become the
+/// spec's reasons. Fails when one is not found (typify changed its wording).
+pub fn apply_reasons(file: &mut syn::File, all: &[Reasons]) -> Result<(), String> {
+    struct Replace<'a> {
+        schema: &'a str,
+        replacements: &'a [(String, String)],
+        done: Vec<bool>,
+    }
+    impl VisitMut for Replace<'_> {
+        fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+            let is_from_str = imp
+                .trait_
+                .as_ref()
+                .and_then(|(path, _)| path.segments.last())
+                .is_some_and(|s| s.ident == "FromStr");
+            let on_schema = matches!(&*imp.self_ty, syn::Type::Path(p)
+                if p.path.get_ident().is_some_and(|i| i == self.schema));
+            if is_from_str && on_schema {
+                syn::visit_mut::visit_item_impl_mut(self, imp);
+            }
+        }
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            let value = lit.value();
+            if let Some(i) = self
+                .replacements
+                .iter()
+                .position(|(from, _)| *from == value)
+            {
+                *lit = syn::LitStr::new(&self.replacements[i].1, lit.span());
+                self.done[i] = true;
+            }
+        }
+    }
+    for reasons in all {
+        let mut replace = Replace {
+            schema: &reasons.schema,
+            replacements: &reasons.replacements,
+            done: vec![false; reasons.replacements.len()],
+        };
+        replace.visit_file_mut(file);
+        if let Some(i) = replace.done.iter().position(|done| !done) {
+            return Err(format!(
+                "{}: typify's message {:?} was not found to replace",
+                reasons.schema, reasons.replacements[i].0
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `#[cfg(test)] pub(crate) const <FUNCTION>_PATTERN: &str` for each check,
@@ -126,4 +259,45 @@ pub fn pattern_consts(checks: &[Check]) -> proc_macro2::TokenStream {
         }
     });
     quote::quote!(#(#consts)*)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(schema: &str) -> OpenAPI {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Pin:\n{schema}"
+        );
+        serde_norway::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn every_constraint_needs_a_reason() {
+        let missing = spec(
+            "      type: string\n      minLength: 6\n      pattern: '^[0-9]+$'\n      x-zapi-reasons: {minLength: too short}\n",
+        );
+        let error = read_reasons(&missing, &[]).unwrap_err();
+        assert!(
+            error.contains("Pin") && error.contains("`pattern`"),
+            "{error}"
+        );
+        let none = spec("      type: string\n      maxLength: 6\n");
+        assert!(read_reasons(&none, &[]).unwrap_err().contains("maxLength"));
+        let stray = spec(
+            "      type: string\n      maxLength: 6\n      x-zapi-reasons: {maxLength: a, pattern: b}\n",
+        );
+        assert!(read_reasons(&stray, &[]).unwrap_err().contains("`pattern`"));
+        let complete = spec(
+            "      type: string\n      maxLength: 6\n      x-zapi-reasons: {maxLength: is over 6}\n",
+        );
+        let reasons = read_reasons(&complete, &[]).unwrap();
+        assert_eq!(
+            reasons[0].replacements,
+            [(
+                "longer than 6 characters".to_owned(),
+                "is over 6".to_owned()
+            )]
+        );
+    }
 }

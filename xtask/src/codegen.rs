@@ -115,7 +115,9 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// progenitor's client, then steps of ours on its syntax tree: the schemars
 /// derive behind a feature, URLs built with the credentials
 /// ([`credentials_in_urls`]), secret types redacted (xtask/src/secrets.rs),
-/// hand-written checks for costly patterns (xtask/src/checks.rs), and the
+/// hand-written checks for costly patterns (xtask/src/checks.rs), docs that
+/// teach `send_checked` (xtask/src/docs.rs), answer types with `Default` and
+/// `failure(message)` (xtask/src/answers.rs), and the
 /// per-operation facts and `send_checked` (xtask/src/facts.rs).
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
@@ -126,6 +128,8 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
+    let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
+    let examples = crate::docs::request_examples(&spec);
     generate_with(
         spec_path,
         |generator| generator.generate_tokens(&spec),
@@ -135,6 +139,9 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             drop_api_version_header(file)?;
             crate::secrets::redact(file, &secrets)?;
             crate::checks::apply(file, &checks)?;
+            crate::checks::apply_reasons(file, &reasons)?;
+            crate::docs::apply(file, &examples)?;
+            crate::answers::apply(file, &facts)?;
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
                 &facts,
                 crate::checks::pattern_consts(&checks),
@@ -366,13 +373,20 @@ fn gate_derive(attrs: &mut Vec<syn::Attribute>) {
     }
 }
 
-/// Generates the httpmock helpers, header included, from the spec at `spec_path`.
+/// Generates the httpmock helpers, header included, from the spec at
+/// `spec_path`: progenitor's, plus methods for any status, `Retry-After`, a
+/// delay, a failure answer and one instance (xtask/src/mocks.rs).
 pub fn generate_mock(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
+    let secrets = crate::secrets::secret_schemas(&spec);
+    let facts = crate::facts::read(&spec, &secrets).map_err(|cause| CodegenError::Generate {
+        path: spec_path.to_owned(),
+        cause,
+    })?;
     let text = generate_with(
         spec_path,
         |generator| generator.httpmock(&spec, "crate"),
-        |_| Ok(()),
+        |file| crate::mocks::apply(file, &facts),
     )?;
     fix_mock_paths(&text).map_err(|cause| CodegenError::Generate {
         path: spec_path.to_owned(),

@@ -141,7 +141,7 @@ fn ok_answer<'a>(
 }
 
 /// `set_account_email` -> `SetAccountEmail` (progenitor's builder names).
-fn pascal_case(snake: &str) -> String {
+pub(crate) fn pascal_case(snake: &str) -> String {
     snake
         .split('_')
         .map(|word| {
@@ -155,7 +155,7 @@ fn pascal_case(snake: &str) -> String {
 }
 
 /// `hasEmail` -> `has_email` (typify's field names).
-fn snake_case(camel: &str) -> String {
+pub(crate) fn snake_case(camel: &str) -> String {
     let mut out = String::new();
     for (i, c) in camel.chars().enumerate() {
         if c.is_ascii_uppercase() {
@@ -227,8 +227,10 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
                 #[doc = #doc]
                 pub async fn send_checked(self) -> Result<types::#answer, crate::Error> {
                     let call = crate::trace::Call::start(#id);
-                    let sent = call.within(self.send()).await;
-                    crate::error::checked(call, sent, |answer| {
+                    let mut sent = ::std::pin::pin!(crate::attempts::counted(call.within(self.send())));
+                    let answer = sent.as_mut().await;
+                    let attempts = crate::attempts::take(sent);
+                    crate::error::checked(call, answer, attempts, |answer| {
                         (!answer.success).then(|| #message)
                     })
                     .await

@@ -1,10 +1,13 @@
 //! Maintainer tasks for the zapi-client workspace, as a library so tests can
 //! call them as ordinary code (`cargo xtask` is the command-line front end).
 
+pub mod answers;
 pub mod bench;
 pub mod checks;
 pub mod codegen;
+pub mod docs;
 pub mod facts;
+pub mod mocks;
 pub mod review;
 pub mod secrets;
 pub mod surface;

@@ -13,57 +13,95 @@
 /// ```
 ///
 /// Deterministic, one pass: each alternative is told apart by its first
-/// character (`"` or not, `[` or not), so no backtracking is needed.
-pub(crate) fn email_address(value: &str) -> bool {
-    let Some(domain) = local_part(value) else {
-        return false;
-    };
+/// character (`"` or not, `[` or not), so no backtracking is needed. `Err`
+/// names the rule the value breaks (the first one met), never the value: it
+/// is what `Error::InvalidInput` says.
+pub(crate) fn email_address(value: &str) -> Result<(), &'static str> {
+    let domain = local_part(value)?;
     match domain.strip_prefix('[') {
         // An address literal: `[`, one or more of [^\s\[\]\\ctl], `]`, end.
-        Some(literal) => literal.strip_suffix(']').is_some_and(|inner| {
-            !inner.is_empty()
-                && inner
-                    .chars()
-                    .all(|c| !is_space(c) && !is_control(c) && !matches!(c, '[' | ']' | '\\'))
-        }),
+        Some(literal) => {
+            let inner = literal
+                .strip_suffix(']')
+                .ok_or("the address literal after @ has no closing ]")?;
+            if inner.is_empty() {
+                return Err("the address literal after @ is empty");
+            }
+            inner.chars().try_for_each(|c| match c {
+                c if is_control(c) => Err(CONTROL),
+                c if is_space(c) => Err("the domain has whitespace"),
+                '[' | ']' | '\\' => Err("the address literal has [, ] or \\ inside"),
+                _ => Ok(()),
+            })
+        }
         // A host name: one or more of [^\s@\[\]ctl], to the end.
         None => {
-            !domain.is_empty()
-                && domain
-                    .chars()
-                    .all(|c| !is_space(c) && !is_control(c) && !matches!(c, '@' | '[' | ']'))
+            if domain.is_empty() {
+                return Err("the domain after @ is empty");
+            }
+            domain.chars().try_for_each(|c| match c {
+                c if is_control(c) => Err(CONTROL),
+                c if is_space(c) => Err("the domain has whitespace"),
+                '@' => Err("has more than one @ (quote a local part that has one)"),
+                '[' | ']' => Err("the domain has [ or ] outside an address literal"),
+                _ => Ok(()),
+            })
         }
     }
 }
 
+const CONTROL: &str = "has a control character (a pasted line break?)";
+
 /// Matches the local part and its `@`; the rest of `value` (the domain).
-fn local_part(value: &str) -> Option<&str> {
+fn local_part(value: &str) -> Result<&str, &'static str> {
     if let Some(quoted) = value.strip_prefix('"') {
         // `"`, then [^"\\ctl] or `\` + [\x20-\x7e], then `"` and `@`.
         let mut chars = quoted.char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
-                '"' => return quoted[i + 1..].strip_prefix('@'),
+                '"' => {
+                    return quoted[i + 1..]
+                        .strip_prefix('@')
+                        .ok_or("the quoted local part is not followed by @");
+                }
                 '\\' => match chars.next() {
                     Some((_, '\x20'..='\x7e')) => {}
-                    _ => return None,
+                    Some((_, c)) if is_control(c) => return Err(CONTROL),
+                    Some(_) => {
+                        return Err(
+                            "a \\ in the quoted local part escapes a character that is not printable ASCII",
+                        );
+                    }
+                    None => return Err("the quoted local part has no closing \""),
                 },
-                c if is_control(c) => return None,
+                c if is_control(c) => return Err(CONTROL),
                 _ => {}
             }
         }
-        None
+        Err("the quoted local part has no closing \"")
     } else {
         // 1 to 64 of [^\s"@ctl], then `@`.
         for (count, (i, c)) in value.char_indices().enumerate() {
             if c == '@' {
-                return (count > 0).then(|| &value[i + 1..]);
+                return match count {
+                    0 => Err("the local part before @ is empty"),
+                    _ => Ok(&value[i + 1..]),
+                };
             }
-            if is_space(c) || is_control(c) || c == '"' || count == 64 {
-                return None;
+            if is_control(c) {
+                return Err(CONTROL);
+            }
+            if is_space(c) {
+                return Err("has whitespace outside a quoted local part");
+            }
+            if c == '"' {
+                return Err("has a \" in a local part that is not quoted");
+            }
+            if count == 64 {
+                return Err("the local part is over 64 characters");
             }
         }
-        None
+        Err("has no @")
     }
 }
 
@@ -120,7 +158,7 @@ mod tests {
             chars in proptest::collection::vec(tricky(), 0..24),
         ) {
             let value: String = chars.into_iter().collect();
-            prop_assert_eq!(email_address(&value), pattern_accepts(&value), "{:?}", value);
+            prop_assert_eq!(email_address(&value).is_ok(), pattern_accepts(&value), "{:?}", value);
         }
 
         #[test]
@@ -135,7 +173,7 @@ mod tests {
             let local = if quoted { format!("\"{local}\"") } else { local };
             let domain = if literal { format!("[{domain}]") } else { domain };
             let value = format!("{local}@{domain}");
-            prop_assert_eq!(email_address(&value), pattern_accepts(&value), "{:?}", value);
+            prop_assert_eq!(email_address(&value).is_ok(), pattern_accepts(&value), "{:?}", value);
         }
     }
 
@@ -149,7 +187,10 @@ mod tests {
             "josé@exemplo.com.br",
             &format!("{}@x", "a".repeat(64)),
         ] {
-            assert!(email_address(valid) && pattern_accepts(valid), "{valid:?}");
+            assert!(
+                email_address(valid).is_ok() && pattern_accepts(valid),
+                "{valid:?}"
+            );
         }
         for invalid in [
             "",
@@ -163,7 +204,7 @@ mod tests {
             &format!("{}@x", "a".repeat(65)),
         ] {
             assert!(
-                !email_address(invalid) && !pattern_accepts(invalid),
+                email_address(invalid).is_err() && !pattern_accepts(invalid),
                 "{invalid:?}"
             );
         }

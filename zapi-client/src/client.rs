@@ -17,7 +17,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default cap on a response body; Z-API's answers are well under 1 KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-/// Sent on every request, e.g. `zapi-client/0.1.0`.
+#[doc = concat!("Sent on every request: `", env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), "`.")]
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -27,7 +27,7 @@ pub(crate) const MIN_SCRUBBED_LEN: usize = 4;
 
 /// Path segments: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so no credential can add a segment, a query or a fragment.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -70,6 +70,8 @@ pub enum BuildError {
     /// The TLS setup failed: a root certificate is not valid DER, or the
     /// platform's certificate verifier could not start.
     Tls { reason: String },
+    /// The label ([`ClientBuilder::label`]) is unusable; `reason` says why.
+    InvalidLabel { reason: &'static str },
 }
 
 impl fmt::Display for BuildError {
@@ -81,6 +83,7 @@ impl fmt::Display for BuildError {
             Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
             Self::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
             Self::Tls { reason } => write!(f, "cannot set up TLS: {reason}"),
+            Self::InvalidLabel { reason } => write!(f, "invalid label: {reason}"),
         }
     }
 }
@@ -191,12 +194,15 @@ impl fmt::Debug for Credentials {
 /// What the hooks need, held as the generated [`Client`]'s inner value: the
 /// shared transport and this instance's credentials. The generated client's
 /// own base URL holds no credential, so its derived `Debug` shows none; the
-/// generated operations build their URL with [`ClientContext::url`] instead
-/// (a step of `cargo xtask codegen`). `Debug` shows no credential.
+/// generated operations build their URL with `ClientContext::url` (crate
+/// private) instead (a step of `cargo xtask codegen`). `Debug` shows no
+/// credential.
 #[derive(Clone)]
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,
     pub(crate) credentials: Credentials,
+    /// Not a secret: on every call's trace span (`zapi.client.label`).
+    pub(crate) label: Option<Box<str>>,
 }
 
 impl ClientContext {
@@ -230,6 +236,7 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("transport", &self.shared)
             .field("credentials", &self.credentials)
+            .field("label", &self.label)
             .finish_non_exhaustive()
     }
 }
@@ -303,6 +310,7 @@ impl Transport {
             instance: instance.into(),
             token: token.into(),
             client_token: None,
+            label: None,
         }
     }
 }
@@ -314,6 +322,7 @@ pub struct InstanceBuilder {
     instance: String,
     token: String,
     client_token: Option<String>,
+    label: Option<String>,
 }
 
 impl fmt::Debug for InstanceBuilder {
@@ -326,11 +335,18 @@ impl fmt::Debug for InstanceBuilder {
                 "client_token",
                 &self.client_token.as_ref().map(|_| REDACTED),
             )
+            .field("label", &self.label)
             .finish()
     }
 }
 
 impl InstanceBuilder {
+    /// See [`ClientBuilder::label`].
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
     /// The account security token; see [`ClientBuilder::client_token`].
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(client_token.into());
@@ -347,11 +363,20 @@ impl InstanceBuilder {
             &self.token,
             self.client_token.as_deref(),
         )?;
+        let label = match self.label {
+            Some(label) => {
+                let credentials = [Some(&self.instance), Some(&self.token)];
+                check_label(&label, credentials, self.client_token.as_ref())?;
+                Some(label.into_boxed_str())
+            }
+            None => None,
+        };
         let http = shared.http.clone();
         let base_url = shared.base_url.clone();
         let context = ClientContext {
             shared,
             credentials,
+            label,
         };
         Ok(Client::new_with_client(&base_url, http, context))
     }
@@ -491,6 +516,7 @@ impl Client {
             instance: instance.into(),
             token: token.into(),
             client_token: None,
+            label: None,
             transport: Transport::builder(),
         }
     }
@@ -504,6 +530,7 @@ pub struct ClientBuilder {
     instance: String,
     token: String,
     client_token: Option<String>,
+    label: Option<String>,
     transport: TransportBuilder,
 }
 
@@ -516,6 +543,7 @@ impl fmt::Debug for ClientBuilder {
                 "client_token",
                 &self.client_token.as_ref().map(|_| REDACTED),
             )
+            .field("label", &self.label)
             .field("transport", &self.transport)
             .finish()
     }
@@ -529,6 +557,15 @@ impl ClientBuilder {
     /// `Client-Token` header is sent.
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(client_token.into());
+        self
+    }
+
+    /// A name for this client in traces, not a secret: every call's span
+    /// carries it as `zapi.client.label` (`"store-42"`), to tell instances
+    /// apart. 1 to 64 characters, no control characters, and none of the
+    /// credentials (a label is printed; they never are).
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
         self
     }
 
@@ -589,8 +626,37 @@ impl ClientBuilder {
         )?;
         let mut instance = self.transport.build()?.client(self.instance, self.token);
         instance.client_token = self.client_token;
+        instance.label = self.label;
         instance.build()
     }
+}
+
+/// Longest label, in characters.
+const MAX_LABEL_CHARS: usize = 64;
+
+fn check_label(
+    label: &str,
+    credentials: [Option<&String>; 2],
+    client_token: Option<&String>,
+) -> Result<(), BuildError> {
+    let invalid = |reason| Err(BuildError::InvalidLabel { reason });
+    if label.is_empty() {
+        return invalid("is empty");
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return invalid("is over 64 characters");
+    }
+    if label.chars().any(char::is_control) {
+        return invalid("contains a control character");
+    }
+    if credentials
+        .into_iter()
+        .chain([client_token])
+        .any(|credential| credential.is_some_and(|c| c == label))
+    {
+        return invalid("is one of the credentials, which are never printed");
+    }
+    Ok(())
 }
 
 /// Parses and re-serializes the base URL without a trailing slash, so the

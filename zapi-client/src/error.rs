@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::attempts::Attempts;
+
 use reqwest::StatusCode;
 
 use crate::hooks::ResponseTooLarge;
@@ -33,7 +35,7 @@ pub enum Error {
         reason: String,
     },
     /// No complete answer: connection refused, timeout, connection reset.
-    Transport(reqwest::Error),
+    Transport(TransportError),
     /// Z-API answered with an error status.
     Api {
         status: StatusCode,
@@ -43,6 +45,8 @@ pub enum Error {
         excerpt: String,
         /// The `Retry-After` the server asked for, in seconds form.
         retry_after: Option<Duration>,
+        /// Attempts made, the first included (more than 1 after retries).
+        attempts: u32,
     },
     /// HTTP 200 with `"success": false`.
     Unsuccessful {
@@ -83,6 +87,16 @@ impl Error {
         }
     }
 
+    /// How many attempts the call made, for the errors retries end with
+    /// (`Transport`, `Api`); `None` for the others.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Self::Transport(e) => Some(e.attempts),
+            Self::Api { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
     /// The request timed out (connect or whole request).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Transport(e) if e.is_timeout())
@@ -110,7 +124,9 @@ impl Error {
         use progenitor_client::Error as G;
         match error {
             G::InvalidRequest(message) | G::Custom(message) => invalid_input(&message),
-            G::CommunicationError(e) | G::InvalidUpgrade(e) => Self::Transport(e.without_url()),
+            G::CommunicationError(e) | G::InvalidUpgrade(e) => {
+                Self::Transport(TransportError::new(e.without_url()))
+            }
             G::ResponseBodyError(e) => body_error(e),
             G::ErrorResponse(answer) => {
                 let status = answer.status();
@@ -122,6 +138,7 @@ impl Error {
                     message: body.error.or(body.message),
                     excerpt: excerpt_of(excerpt.as_bytes()),
                     retry_after,
+                    attempts: 1,
                 }
             }
             // Error statuses never get here without a status (see the post
@@ -150,6 +167,7 @@ impl Error {
                         message: server_message(&body),
                         excerpt: excerpt_of(&body),
                         retry_after,
+                        attempts: 1,
                     }
                 }
             }
@@ -169,11 +187,6 @@ fn invalid_input(message: &str) -> Error {
     } else {
         ("request", message)
     };
-    let reason = if reason.starts_with("doesn't match pattern") {
-        "does not have the form the API requires"
-    } else {
-        reason
-    };
     Error::InvalidInput {
         field: field.to_owned(),
         reason: reason.to_owned(),
@@ -191,7 +204,58 @@ fn body_error(error: reqwest::Error) -> Error {
         }
         source = cause.source();
     }
-    Error::Transport(error.without_url())
+    Error::Transport(TransportError::new(error.without_url()))
+}
+
+/// A transport failure: reqwest's error (its methods through `Deref`:
+/// `is_timeout()`, `is_connect()`...) and how many attempts were made.
+#[derive(Debug)]
+pub struct TransportError {
+    error: reqwest::Error,
+    attempts: u32,
+}
+
+impl TransportError {
+    fn new(error: reqwest::Error) -> Self {
+        Self { error, attempts: 1 }
+    }
+
+    /// Attempts made, the first included (more than 1 after retries).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub fn into_inner(self) -> reqwest::Error {
+        self.error
+    }
+}
+
+impl std::ops::Deref for TransportError {
+    type Target = reqwest::Error;
+
+    fn deref(&self) -> &reqwest::Error {
+        &self.error
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// ` (after 3 attempts)` when retries were made.
+fn after(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
 }
 
 /// The `error` (or else `message`) string of a JSON error body.
@@ -226,7 +290,9 @@ impl fmt::Display for Error {
                 write!(f, "invalid {field}: {reason}; nothing was sent")
             }
             Self::Transport(e) => {
-                write!(f, "request failed: {e}")?;
+                write!(f, "request failed")?;
+                after(f, e.attempts)?;
+                write!(f, ": {e}")?;
                 let mut source = std::error::Error::source(e);
                 while let Some(cause) = source {
                     write!(f, ": {cause}")?;
@@ -238,17 +304,23 @@ impl fmt::Display for Error {
                 status,
                 message,
                 excerpt,
+                attempts,
                 ..
-            } => match message {
-                Some(message) if message == CLIENT_TOKEN_MISSING => write!(
-                    f,
-                    "Z-API answered {status}: {message} (the account's security token is \
-                     activated and the request had none or another: set ClientBuilder::client_token)"
-                ),
-                Some(message) => write!(f, "Z-API answered {status}: {message}"),
-                None if excerpt.is_empty() => write!(f, "Z-API answered {status} with no body"),
-                None => write!(f, "Z-API answered {status}: {excerpt:?}"),
-            },
+            } => {
+                match message {
+                    Some(message) if message == CLIENT_TOKEN_MISSING => write!(
+                        f,
+                        "Z-API answered {status}: {message} (the account's security token is \
+                         activated and the request had none or another: set it with \
+                         ClientBuilder::client_token, or InstanceBuilder::client_token for a \
+                         Transport's client)"
+                    ),
+                    Some(message) => write!(f, "Z-API answered {status}: {message}"),
+                    None if excerpt.is_empty() => write!(f, "Z-API answered {status} with no body"),
+                    None => write!(f, "Z-API answered {status}: {excerpt:?}"),
+                }?;
+                after(f, *attempts)
+            }
             Self::Unsuccessful { message } => match message {
                 Some(message) => write!(f, "Z-API reported failure: {message}"),
                 None => write!(f, "Z-API reported failure without a message"),
@@ -272,7 +344,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport(e) => Some(e),
+            Self::Transport(e) => Some(&e.error),
             _ => None,
         }
     }
@@ -287,6 +359,7 @@ impl std::error::Error for Error {
 pub(crate) async fn checked<T>(
     call: crate::trace::Call,
     sent: Result<ResponseValue<T>, GeneratedError>,
+    attempts: Attempts,
     failure: impl FnOnce(&mut T) -> Option<Option<String>>,
 ) -> Result<T, Error> {
     let checked = match sent {
@@ -297,9 +370,17 @@ pub(crate) async fn checked<T>(
                 Some(message) => Err(Error::Unsuccessful { message }),
             }
         }
-        Err(error) => Err(call.within(Error::from_generated(error)).await),
+        Err(error) => {
+            let mut error = call.within(Error::from_generated(error)).await;
+            match &mut error {
+                Error::Transport(TransportError { attempts: n, .. })
+                | Error::Api { attempts: n, .. } => *n = attempts.count.max(1),
+                _ => {}
+            }
+            Err(error)
+        }
     };
-    call.finish(checked.as_ref().err());
+    call.finish(checked.as_ref().err(), attempts);
     checked
 }
 
@@ -333,11 +414,8 @@ mod tests {
             ),
             ("no value supplied for email", ("email", "is required")),
             (
-                "error converting supplied value for verification_code: doesn't match pattern \"x\"",
-                (
-                    "verification_code",
-                    "does not have the form the API requires",
-                ),
+                "error converting supplied value for code: must be digits only (0-9)",
+                ("code", "must be digits only (0-9)"),
             ),
         ];
         for (message, (field, reason)) in cases {

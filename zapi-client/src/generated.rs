@@ -15,12 +15,13 @@ pub mod types {
         pub code: SecurityCode,
     }
     impl ConfirmSecurityCodeRequest {
+        /// A builder of [`ConfirmSecurityCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ConfirmSecurityCodeRequest {
             Default::default()
         }
     }
     ///`ConfirmSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ConfirmSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -31,6 +32,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl ConfirmSecurityCodeResponse {
+        /// A builder of [`ConfirmSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ConfirmSecurityCodeResponse {
             Default::default()
         }
@@ -64,16 +66,16 @@ and Z-API's pages show no such limit.*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 254usize {
-                return Err("longer than 254 characters".into());
+                return Err("is over 254 characters".into());
             }
             if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            if !crate::checks::email_address(value) {
                 return Err(
-                    "doesn't match pattern \"^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$\""
+                    "is under 3 characters (an address is a local part, @ and a domain)"
                         .into(),
                 );
+            }
+            if let Err(reason) = crate::checks::email_address(value) {
+                return Err(reason.into());
             }
             Ok(Self(value.to_string()))
         }
@@ -121,12 +123,13 @@ instead.*/
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorBody {
+        /// A builder of [`ErrorBody`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
     }
     ///`ForgotSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ForgotSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -137,13 +140,14 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl ForgotSecurityCodeResponse {
+        /// A builder of [`ForgotSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ForgotSecurityCodeResponse {
             Default::default()
         }
     }
     /**Only `success` is required: a failure answer (`{"success": false,
 "message": ...}`) carries none of the other properties.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetAccountEmailResponse {
         ///The account's email address, when it has one.
@@ -164,12 +168,13 @@ the failure answers of the other operations.*/
         pub verified: ::std::option::Option<bool>,
     }
     impl GetAccountEmailResponse {
+        /// A builder of [`GetAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::GetAccountEmailResponse {
             Default::default()
         }
     }
     ///Only `success` is required: a failure answer carries no `hasCode`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetHasSecurityCodeResponse {
         /**Whether the account has a PIN. Absent from failure answers; read
@@ -184,12 +189,13 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl GetHasSecurityCodeResponse {
+        /// A builder of [`GetHasSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::GetHasSecurityCodeResponse {
             Default::default()
         }
     }
     ///`RemoveAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RemoveAccountEmailResponse {
         ///A confirmation such as `REMOVED`, or why it failed.
@@ -199,12 +205,13 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl RemoveAccountEmailResponse {
+        /// A builder of [`RemoveAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::RemoveAccountEmailResponse {
             Default::default()
         }
     }
     ///`RemoveSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RemoveSecurityCodeResponse {
         ///Why it failed, when it did.
@@ -214,6 +221,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl RemoveSecurityCodeResponse {
+        /// A builder of [`RemoveSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::RemoveSecurityCodeResponse {
             Default::default()
         }
@@ -243,15 +251,15 @@ goes out).*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
+                return Err("must be at most 64 digits".into());
             }
             if value.chars().count() < 6usize {
-                return Err("shorter than 6 characters".into());
+                return Err("must be at least 6 digits".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]+$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]+$\"".into());
+                return Err("must be digits only (0-9)".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -291,12 +299,13 @@ goes out).*/
         pub email: EmailAddress,
     }
     impl SetAccountEmailRequest {
+        /// A builder of [`SetAccountEmailRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetAccountEmailRequest {
             Default::default()
         }
     }
     ///`SetAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetAccountEmailResponse {
         /**`VERIFY_EMAIL` when a verification code was emailed to the address
@@ -307,6 +316,7 @@ goes out).*/
         pub success: bool,
     }
     impl SetAccountEmailResponse {
+        /// A builder of [`SetAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetAccountEmailResponse {
             Default::default()
         }
@@ -318,12 +328,13 @@ goes out).*/
         pub code: SecurityCode,
     }
     impl SetSecurityCodeRequest {
+        /// A builder of [`SetSecurityCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetSecurityCodeRequest {
             Default::default()
         }
     }
     ///`SetSecurityCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SetSecurityCodeResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -334,6 +345,7 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl SetSecurityCodeResponse {
+        /// A builder of [`SetSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::SetSecurityCodeResponse {
             Default::default()
         }
@@ -363,15 +375,18 @@ sends exactly what it is given; trim the input first.*/
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
+                return Err("is over 64 characters".into());
             }
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err("is empty".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s\\x00-\\x1f\\x7f]+$\"".into());
+                return Err(
+                    "has whitespace or a control character (trim a pasted code first)"
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -412,12 +427,13 @@ sends exactly what it is given; trim the input first.*/
         pub verification_code: VerificationCode,
     }
     impl VerifyAccountEmailRequest {
+        /// A builder of [`VerifyAccountEmailRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::VerifyAccountEmailRequest {
             Default::default()
         }
     }
     ///`VerifyAccountEmailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyAccountEmailResponse {
         /**Why it failed, when it did. Not on the vendor's page: assumed from
@@ -428,12 +444,14 @@ the failure answers of the other operations.*/
         pub success: bool,
     }
     impl VerifyAccountEmailResponse {
+        /// A builder of [`VerifyAccountEmailResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::VerifyAccountEmailResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`ConfirmSecurityCodeRequest`](super::ConfirmSecurityCodeRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ConfirmSecurityCodeRequest {
             code: ::std::result::Result<super::SecurityCode, ::std::string::String>,
@@ -474,6 +492,7 @@ the failure answers of the other operations.*/
                 Self { code: Ok(value.code) }
             }
         }
+        /// Builds a [`ConfirmSecurityCodeResponse`](super::ConfirmSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ConfirmSecurityCodeResponse {
             message: ::std::result::Result<
@@ -537,6 +556,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`ErrorBody`](super::ErrorBody) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorBody {
             error: ::std::result::Result<
@@ -601,6 +621,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`ForgotSecurityCodeResponse`](super::ForgotSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ForgotSecurityCodeResponse {
             message: ::std::result::Result<
@@ -664,6 +685,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`GetAccountEmailResponse`](super::GetAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct GetAccountEmailResponse {
             email: ::std::result::Result<
@@ -781,6 +803,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`GetHasSecurityCodeResponse`](super::GetHasSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct GetHasSecurityCodeResponse {
             has_code: ::std::result::Result<bool, ::std::string::String>,
@@ -860,6 +883,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`RemoveAccountEmailResponse`](super::RemoveAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct RemoveAccountEmailResponse {
             message: ::std::result::Result<
@@ -923,6 +947,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`RemoveSecurityCodeResponse`](super::RemoveSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct RemoveSecurityCodeResponse {
             message: ::std::result::Result<
@@ -986,6 +1011,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`SetAccountEmailRequest`](super::SetAccountEmailRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetAccountEmailRequest {
             email: ::std::result::Result<super::EmailAddress, ::std::string::String>,
@@ -1026,6 +1052,7 @@ the failure answers of the other operations.*/
                 Self { email: Ok(value.email) }
             }
         }
+        /// Builds a [`SetAccountEmailResponse`](super::SetAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetAccountEmailResponse {
             message: ::std::result::Result<
@@ -1089,6 +1116,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`SetSecurityCodeRequest`](super::SetSecurityCodeRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetSecurityCodeRequest {
             code: ::std::result::Result<super::SecurityCode, ::std::string::String>,
@@ -1129,6 +1157,7 @@ the failure answers of the other operations.*/
                 Self { code: Ok(value.code) }
             }
         }
+        /// Builds a [`SetSecurityCodeResponse`](super::SetSecurityCodeResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetSecurityCodeResponse {
             message: ::std::result::Result<
@@ -1192,6 +1221,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`VerifyAccountEmailRequest`](super::VerifyAccountEmailRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct VerifyAccountEmailRequest {
             verification_code: ::std::result::Result<
@@ -1243,6 +1273,7 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`VerifyAccountEmailResponse`](super::VerifyAccountEmailResponse) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct VerifyAccountEmailResponse {
             message: ::std::result::Result<
@@ -1361,6 +1392,96 @@ the failure answers of the other operations.*/
             f.write_str("<redacted>")
         }
     }
+    impl GetAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `GetAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl SetAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `SetAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl VerifyAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `VerifyAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RemoveAccountEmailResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RemoveAccountEmailResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl GetHasSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `GetHasSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl SetSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `SetSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RemoveSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RemoveSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl ConfirmSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `ConfirmSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl ForgotSecurityCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `ForgotSecurityCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Z-API account security
@@ -1382,6 +1503,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1398,6 +1520,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -1441,10 +1564,14 @@ Available only for mobile instances.
 
 Sends a `GET` request to `/security/email`
 
-```ignore
-let response = client.get_account_email()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .get_account_email()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn get_account_email(&self) -> builder::GetAccountEmail<'_> {
         builder::GetAccountEmail::new(self)
@@ -1462,11 +1589,15 @@ email, so it is not safe to repeat blindly (`x-zapi-retry-safe: false`).
 
 Sends a `POST` request to `/security/email`
 
-```ignore
-let response = client.set_account_email()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .set_account_email()
+    .body_map(|body| body.email("example@email.com"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn set_account_email(&self) -> builder::SetAccountEmail<'_> {
         builder::SetAccountEmail::new(self)
@@ -1480,11 +1611,15 @@ Available only for mobile instances.
 
 Sends a `POST` request to `/security/verify-email`
 
-```ignore
-let response = client.verify_account_email()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .verify_account_email()
+    .body_map(|body| body.verification_code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn verify_account_email(&self) -> builder::VerifyAccountEmail<'_> {
         builder::VerifyAccountEmail::new(self)
@@ -1499,10 +1634,14 @@ Available only for mobile instances.
 
 Sends a `POST` request to `/security/email/remove`
 
-```ignore
-let response = client.remove_account_email()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .remove_account_email()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn remove_account_email(&self) -> builder::RemoveAccountEmail<'_> {
         builder::RemoveAccountEmail::new(self)
@@ -1516,10 +1655,14 @@ Available only for mobile instances. Read-only.
 
 Sends a `GET` request to `/security/two-fa-code`
 
-```ignore
-let response = client.get_has_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .get_has_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn get_has_security_code(&self) -> builder::GetHasSecurityCode<'_> {
         builder::GetHasSecurityCode::new(self)
@@ -1535,11 +1678,15 @@ the account as one call would, so it is retried after a timeout.
 
 Sends a `POST` request to `/security/two-fa-code`
 
-```ignore
-let response = client.set_security_code()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .set_security_code()
+    .body_map(|body| body.code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn set_security_code(&self) -> builder::SetSecurityCode<'_> {
         builder::SetSecurityCode::new(self)
@@ -1554,10 +1701,14 @@ example sends `Content-Type: application/json`, and so does the client.
 
 Sends a `POST` request to `/security/two-fa-code/remove`
 
-```ignore
-let response = client.remove_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .remove_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn remove_security_code(&self) -> builder::RemoveSecurityCode<'_> {
         builder::RemoveSecurityCode::new(self)
@@ -1578,11 +1729,15 @@ which is followed here.
 
 Sends a `POST` request to `/mobile/confirm-pin-code`
 
-```ignore
-let response = client.confirm_security_code()
-    .body(body)
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .confirm_security_code()
+    .body_map(|body| body.code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn confirm_security_code(&self) -> builder::ConfirmSecurityCode<'_> {
         builder::ConfirmSecurityCode::new(self)
@@ -1602,10 +1757,14 @@ example in 2024 (`/mobile/recovery-security-code`); its page says
 
 Sends a `POST` request to `/mobile/recovery-pin-code`
 
-```ignore
-let response = client.forgot_security_code()
-    .send()
-    .await;
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .forgot_security_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
 ```*/
     pub fn forgot_security_code(&self) -> builder::ForgotSecurityCode<'_> {
         builder::ForgotSecurityCode::new(self)
@@ -1628,15 +1787,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `GET` request to `/security/email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1683,6 +1846,7 @@ pub mod builder {
         body: Result<types::builder::SetAccountEmailRequest, String>,
     }
     impl<'a> SetAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1716,11 +1880,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::SetAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -1773,6 +1940,7 @@ pub mod builder {
         body: Result<types::builder::VerifyAccountEmailRequest, String>,
     }
     impl<'a> VerifyAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1807,11 +1975,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/verify-email`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::VerifyAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -1864,15 +2035,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RemoveAccountEmail<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/security/email/remove`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::RemoveAccountEmailResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1918,15 +2093,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetHasSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `GET` request to `/security/two-fa-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::GetHasSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -1976,6 +2155,7 @@ pub mod builder {
         body: Result<types::builder::SetSecurityCodeRequest, String>,
     }
     impl<'a> SetSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2009,11 +2189,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/security/two-fa-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::SetSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -2065,15 +2248,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RemoveSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/security/two-fa-code/remove`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::RemoveSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -2120,6 +2307,7 @@ pub mod builder {
         body: Result<types::builder::ConfirmSecurityCodeRequest, String>,
     }
     impl<'a> ConfirmSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2154,11 +2342,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/mobile/confirm-pin-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::ConfirmSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client, body } = self;
             let body = body
@@ -2211,15 +2402,19 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ForgotSecurityCode<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         ///Sends a `POST` request to `/mobile/recovery-pin-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::ForgotSecurityCodeResponse>,
-            Error<types::ErrorBody>,
+            crate::GeneratedError,
         > {
             let Self { client } = self;
             let url = client
@@ -2323,10 +2518,15 @@ impl builder::GetAccountEmail<'_> {
         self,
     ) -> Result<types::GetAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("get_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2338,10 +2538,15 @@ impl builder::SetAccountEmail<'_> {
         self,
     ) -> Result<types::SetAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("set_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2353,10 +2558,15 @@ impl builder::VerifyAccountEmail<'_> {
         self,
     ) -> Result<types::VerifyAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("verify_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2368,10 +2578,15 @@ impl builder::RemoveAccountEmail<'_> {
         self,
     ) -> Result<types::RemoveAccountEmailResponse, crate::Error> {
         let call = crate::trace::Call::start("remove_account_email");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2383,10 +2598,15 @@ impl builder::GetHasSecurityCode<'_> {
         self,
     ) -> Result<types::GetHasSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("get_has_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2398,10 +2618,15 @@ impl builder::SetSecurityCode<'_> {
         self,
     ) -> Result<types::SetSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("set_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2413,10 +2638,15 @@ impl builder::RemoveSecurityCode<'_> {
         self,
     ) -> Result<types::RemoveSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("remove_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2428,10 +2658,15 @@ impl builder::ConfirmSecurityCode<'_> {
         self,
     ) -> Result<types::ConfirmSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("confirm_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await
@@ -2443,10 +2678,15 @@ impl builder::ForgotSecurityCode<'_> {
         self,
     ) -> Result<types::ForgotSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("forgot_security_code");
-        let sent = call.within(self.send()).await;
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
         crate::error::checked(
                 call,
-                sent,
+                answer,
+                attempts,
                 |answer| { (!answer.success).then(|| answer.message.take()) },
             )
             .await

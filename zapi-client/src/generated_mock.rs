@@ -19,6 +19,40 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
     }
     pub struct GetAccountEmailThen(::httpmock::Then);
     impl GetAccountEmailThen {
@@ -64,6 +98,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::GetAccountEmailResponse::failure(message))
+        }
     }
     pub struct SetAccountEmailWhen(::httpmock::When);
     impl SetAccountEmailWhen {
@@ -79,6 +141,40 @@ pub mod operations {
         }
         pub fn body(self, value: &types::SetAccountEmailRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct SetAccountEmailThen(::httpmock::Then);
@@ -125,6 +221,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::SetAccountEmailResponse::failure(message))
+        }
     }
     pub struct VerifyAccountEmailWhen(::httpmock::When);
     impl VerifyAccountEmailWhen {
@@ -140,6 +264,40 @@ pub mod operations {
         }
         pub fn body(self, value: &types::VerifyAccountEmailRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct VerifyAccountEmailThen(::httpmock::Then);
@@ -186,6 +344,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::VerifyAccountEmailResponse::failure(message))
+        }
     }
     pub struct RemoveAccountEmailWhen(::httpmock::When);
     impl RemoveAccountEmailWhen {
@@ -198,6 +384,40 @@ pub mod operations {
         }
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct RemoveAccountEmailThen(::httpmock::Then);
@@ -244,6 +464,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::RemoveAccountEmailResponse::failure(message))
+        }
     }
     pub struct GetHasSecurityCodeWhen(::httpmock::When);
     impl GetHasSecurityCodeWhen {
@@ -256,6 +504,40 @@ pub mod operations {
         }
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct GetHasSecurityCodeThen(::httpmock::Then);
@@ -311,6 +593,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::GetHasSecurityCodeResponse::failure(message))
+        }
     }
     pub struct SetSecurityCodeWhen(::httpmock::When);
     impl SetSecurityCodeWhen {
@@ -326,6 +636,40 @@ pub mod operations {
         }
         pub fn body(self, value: &types::SetSecurityCodeRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct SetSecurityCodeThen(::httpmock::Then);
@@ -372,6 +716,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::SetSecurityCodeResponse::failure(message))
+        }
     }
     pub struct RemoveSecurityCodeWhen(::httpmock::When);
     impl RemoveSecurityCodeWhen {
@@ -386,6 +758,40 @@ pub mod operations {
         }
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct RemoveSecurityCodeThen(::httpmock::Then);
@@ -432,6 +838,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::RemoveSecurityCodeResponse::failure(message))
+        }
     }
     pub struct ConfirmSecurityCodeWhen(::httpmock::When);
     impl ConfirmSecurityCodeWhen {
@@ -449,6 +883,40 @@ pub mod operations {
         }
         pub fn body(self, value: &types::ConfirmSecurityCodeRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct ConfirmSecurityCodeThen(::httpmock::Then);
@@ -495,6 +963,34 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::ConfirmSecurityCodeResponse::failure(message))
+        }
     }
     pub struct ForgotSecurityCodeWhen(::httpmock::When);
     impl ForgotSecurityCodeWhen {
@@ -509,6 +1005,40 @@ pub mod operations {
         }
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
         }
     }
     pub struct ForgotSecurityCodeThen(::httpmock::Then);
@@ -554,6 +1084,34 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::ForgotSecurityCodeResponse::failure(message))
         }
     }
 }

@@ -28,6 +28,7 @@ impl ClientHooks<ClientContext> for Client {
         // The URL already holds the credentials: the generated operations
         // build it with `ClientContext::url`.
         let credentials = &self.inner().credentials;
+        crate::trace::label(self.inner().label.as_deref());
         let bodiless_post = request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
         if let Some(client_token) = &credentials.client_token {

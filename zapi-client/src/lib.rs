@@ -48,6 +48,7 @@
 //! the retry policy.
 
 mod answer;
+mod attempts;
 mod checks;
 mod client;
 mod error;
@@ -63,8 +64,11 @@ mod trace;
 ///
 /// [`MockServerExt`](mock::MockServerExt) adds one method per operation to
 /// httpmock's `MockServer`; its `when` and `then` take the operation's typed
-/// request and answers. The matchers accept any instance id and token: use
-/// `when.into_inner()` for anything the typed methods do not cover.
+/// request and answers, and `then` answers any status (`status`, `json`),
+/// `failure(message)`, `retry_after` and `delay`. The matchers accept any
+/// instance id and token unless narrowed (`when.instance(..)`, `token`,
+/// `client_token`, `no_client_token`); `when.into_inner()` gives httpmock's
+/// own for anything else.
 ///
 /// ```
 /// use zapi_client::mock::MockServerExt;
@@ -96,11 +100,39 @@ mod trace;
 ///     .unwrap();
 /// assert_eq!(answer.message.as_deref(), Some("VERIFY_EMAIL"));
 /// mock.assert_async().await;
+///
+/// // Failures, for tests of your own error handling and retries.
+/// server.get_account_email(|when, then| {
+///     when.instance("instance").token("token").client_token("client-token");
+///     then.failure("not a mobile number"); // HTTP 200, "success": false
+/// });
+/// server.get_has_security_code(|when, then| {
+///     when.instance("instance");
+///     then.json(429, &types::ErrorBody::default())
+///         .retry_after(2)
+///         .delay(std::time::Duration::from_millis(10));
+/// });
+/// server.remove_security_code(|when, then| {
+///     when.no_client_token();
+///     then.status(503);
+/// });
+/// let error = client.get_account_email().send_checked().await.unwrap_err();
+/// assert_eq!(error.server_message(), Some("not a mobile number"));
+/// let error = client.get_has_security_code().send_checked().await.unwrap_err();
+/// assert_eq!(error.status(), Some(zapi_client::StatusCode::TOO_MANY_REQUESTS));
 /// # }
 /// ```
 #[cfg(feature = "mock")]
 pub mod mock {
     pub use httpmock;
+
+    /// A credential as the client puts it in the path, regex-escaped (the
+    /// generated `When::instance` and `When::token`).
+    fn path_segment(value: &str) -> String {
+        let encoded = percent_encoding::utf8_percent_encode(value, crate::client::SEGMENT);
+        regex::escape(&encoded.to_string())
+    }
+
     include!("generated_mock.rs");
 }
 
@@ -109,8 +141,12 @@ pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
     Transport, TransportBuilder, USER_AGENT,
 };
-// `Error` here is ours; it shadows the generated module's re-export of
-// progenitor's, which stays reachable as `GeneratedError`.
-pub use error::{EXCERPT_BYTES, Error, GeneratedError};
-pub use generated::*;
+pub use error::{EXCERPT_BYTES, Error, GeneratedError, TransportError};
+// Listed one by one: a glob would also re-export progenitor's `Error`, and the
+// rendered docs would show two `Error`s (ours is the one users meet;
+// progenitor's is `GeneratedError`).
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, prelude, types};
+/// The HTTP status of an answer ([`Error::status`]), so matching on it needs
+/// no reqwest or http dependency.
+pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;

@@ -7,15 +7,18 @@
 //! | `otel.name` | `POST /security/email` (method and spec path) |
 //! | `otel.kind` | `client` |
 //! | `zapi.operation_id` | the spec's operationId |
+//! | `zapi.client.label` | the client's label (`ClientBuilder::label`), when it has one |
 //! | `http.request.method` | `POST`, `GET` |
 //! | `url.template` | the spec path, never the real one (it has the credentials) |
-//! | `http.request.resend_count` | attempts after the first |
-//! | `http.response.status_code` | the last answer's status |
+//! | `http.request.resend_count` | attempts after the first (recorded at the end) |
+//! | `http.response.status_code` | the last answer's status (recorded at the end) |
 //! | `error.type` | the failure's kind (`timeout`, `api`, `unsuccessful`...) |
 //! | `zapi.elapsed_ms` | the whole call, retries included |
 //!
 //! Events inside it: each attempt's outcome (DEBUG), each retry with its
-//! delay (INFO), the call's end (DEBUG on success, INFO on failure). Never
+//! delay (INFO), the call's end (DEBUG on success, INFO on failure). Each
+//! span field is recorded once (fmt subscribers print every recording), so
+//! the attempt count and status are recorded when the call ends. Never
 //! recorded: URLs, headers, bodies, credentials, secrets, server messages.
 
 #[cfg(feature = "tracing")]
@@ -26,6 +29,7 @@ mod enabled {
     use tracing::field::Empty;
 
     use crate::Error;
+    use crate::attempts::Attempts;
     use crate::generated::operation_facts;
 
     pub(crate) struct Call {
@@ -42,6 +46,7 @@ mod enabled {
                 otel.name = format_args!("{method} {template}"),
                 otel.kind = "client",
                 zapi.operation_id = operation_id,
+                zapi.client.label = Empty,
                 http.request.method = method,
                 url.template = template,
                 http.request.resend_count = Empty,
@@ -61,7 +66,7 @@ mod enabled {
             work.instrument(self.span.clone())
         }
 
-        pub(crate) fn finish(&self, error: Option<&Error>) {
+        pub(crate) fn finish(&self, error: Option<&Error>, attempts: Attempts) {
             // Nothing listens: skip the clock, the span and the events.
             if !tracing::level_enabled!(tracing::Level::INFO) {
                 return;
@@ -70,18 +75,19 @@ mod enabled {
             let elapsed = (self.started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
             let _entered = self.span.enter();
             self.span.record("zapi.elapsed_ms", elapsed);
+            if attempts.count > 0 {
+                self.span
+                    .record("http.request.resend_count", attempts.count - 1);
+            }
+            if let Some(status) = attempts.status {
+                self.span.record("http.response.status_code", status);
+            }
+            // The events repeat no span field: a fmt line shows both.
             match error {
-                None => {
-                    tracing::debug!(target: "zapi_client", elapsed_ms = elapsed, "Z-API call succeeded")
-                }
+                None => tracing::debug!(target: "zapi_client", "Z-API call succeeded"),
                 Some(error) => {
-                    let kind = error.kind();
-                    self.span.record("error.type", kind);
-                    if let Some(status) = error.status() {
-                        self.span
-                            .record("http.response.status_code", status.as_u16());
-                    }
-                    tracing::info!(target: "zapi_client", elapsed_ms = elapsed, error.r#type = kind, "Z-API call failed");
+                    self.span.record("error.type", error.kind());
+                    tracing::info!(target: "zapi_client", "Z-API call failed");
                 }
             }
         }
@@ -93,15 +99,9 @@ mod enabled {
         status: Option<u16>,
         transport_error: Option<&'static str>,
     ) {
-        // Nothing listens: skip looking up the current span.
-        if !tracing::level_enabled!(tracing::Level::INFO) {
-            return;
-        }
-        let span = tracing::Span::current();
-        span.record("http.request.resend_count", attempt - 1);
+        crate::attempts::record(attempt, status);
         match (status, transport_error) {
             (Some(status), _) => {
-                span.record("http.response.status_code", status);
                 tracing::debug!(
                     target: "zapi_client",
                     attempt,
@@ -124,10 +124,17 @@ mod enabled {
             "retrying Z-API call"
         );
     }
+
+    /// The client's label on the current call span (the `pre` hook).
+    pub(crate) fn label(label: Option<&str>) {
+        if let Some(label) = label {
+            tracing::Span::current().record("zapi.client.label", label);
+        }
+    }
 }
 
 #[cfg(feature = "tracing")]
-pub(crate) use enabled::{Call, attempt, retrying};
+pub(crate) use enabled::{Call, attempt, label, retrying};
 
 /// Without the `tracing` feature: the same calls, doing nothing.
 #[cfg(not(feature = "tracing"))]
@@ -143,12 +150,21 @@ impl Call {
         work
     }
 
-    pub(crate) fn finish(&self, _error: Option<&crate::Error>) {}
+    pub(crate) fn finish(
+        &self,
+        _error: Option<&crate::Error>,
+        _attempts: crate::attempts::Attempts,
+    ) {
+    }
 }
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) fn attempt(_attempt: u32, _status: Option<u16>, _transport_error: Option<&'static str>) {
+pub(crate) fn attempt(attempt: u32, status: Option<u16>, _transport_error: Option<&'static str>) {
+    crate::attempts::record(attempt, status);
 }
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn label(_label: Option<&str>) {}
 
 #[cfg(not(feature = "tracing"))]
 pub(crate) fn retrying(_attempt: u32, _delay: std::time::Duration, _reason: &str) {}
