@@ -2,6 +2,8 @@
 //! its expected rules and verdicts), scenarios that need more than one edit,
 //! git or the accepted-breaks file, and the compile check of the Rust verdicts.
 
+mod cases;
 mod compile;
 mod corpus;
 mod scenarios;
+mod witness;
