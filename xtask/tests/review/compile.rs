@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use xtask::review::{self, AcceptedFile, Review, RustBreak, Snapshot};
+use xtask::review::{self, AcceptedFile, Direction, Review, RustBreak, Snapshot};
 
 use crate::cases;
 use crate::witness;
@@ -170,9 +170,14 @@ fn verdicts(review: &Review) -> String {
                 .filter(|i| i.rust == Some(RustBreak::Compile))
                 .map(|i| i.location.as_str())
                 .collect();
+            // A Rust item change no spec change explains: which item.
+            let rule = if c.direction == Direction::Rust {
+                format!("{} `{}`", c.rule, c.location)
+            } else {
+                c.rule.clone()
+            };
             format!(
-                "{} (wire: {}, rust: {}, behaviour: {}{})",
-                c.rule,
+                "{rule} (wire: {}, rust: {}, behaviour: {}{})",
                 c.wire,
                 c.rust.map_or("none", RustBreak::as_str),
                 c.behaviour,
@@ -262,6 +267,8 @@ fn check(
         .current_dir(&workspace)
         // Its own target dir: `cargo test` holds the workspace's.
         .env("CARGO_TARGET_DIR", work.join("target"))
+        // Each copy is checked once: incremental state would be gigabytes.
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .expect("cargo runs");
     eprintln!(
