@@ -28,7 +28,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
     Fields, FnArg, GenericParam, Generics, ImplItem, Item, ItemImpl, Lifetime, Path, ReceiverKind,
-    Signature, Token, Type, TypeParamBound, UseTree, Visibility, WherePredicate,
+    ReturnType, Signature, Token, Type, TypeParamBound, UseTree, Visibility, WherePredicate,
 };
 
 /// The witness crate's `lib.rs` for the old generated module `old_generated`.
@@ -207,6 +207,11 @@ impl Writer {
         } else {
             syn::parse_quote!(#name<#(#lifetimes),*>)
         };
+        let send_sync = self.implements(
+            quote!(::std::marker::Send + ::std::marker::Sync),
+            &self_ty,
+            "Send_Sync",
+        );
         derived_traits(attrs)
             .into_iter()
             .map(|path| {
@@ -235,6 +240,7 @@ impl Writer {
                 };
                 self.implements(bound, &self_ty, &last)
             })
+            .chain([send_sync])
             .collect()
     }
 
@@ -261,6 +267,31 @@ impl Writer {
         let mut self_ty = (*imp.self_ty).clone();
         AllLifetimes(Lifetime::new("'static", Span::call_site())).visit_type_mut(&mut self_ty);
         let mut trait_path = trait_path.clone();
+        // Associated types as bindings: `Deref<Target = String>`.
+        let bindings: Vec<TokenStream> = imp
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ImplItem::Type(t) if t.generics.params.is_empty() => {
+                    let (ident, mut ty) = (&t.ident, t.ty.clone());
+                    SelfIs(&self_ty).visit_type_mut(&mut ty);
+                    Some(quote!(#ident = #ty))
+                }
+                _ => None,
+            })
+            .collect();
+        if let Some(last) = trait_path.segments.last_mut()
+            && !bindings.is_empty()
+        {
+            let mut args: Vec<TokenStream> = match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => {
+                    a.args.iter().map(ToTokens::to_token_stream).collect()
+                }
+                _ => Vec::new(),
+            };
+            args.extend(bindings);
+            last.arguments = syn::PathArguments::AngleBracketed(syn::parse_quote!(<#(#args),*>));
+        }
         let mut fresh = Fresh::default();
         fresh.visit_path_mut(&mut trait_path);
         let bound_lifetimes: Vec<&Lifetime> = imp
@@ -358,8 +389,17 @@ impl Writer {
             None => ident.to_string(),
         });
         if sig.asyncness.is_some() {
+            // The future is `Send` (it can be spawned) and yields the old type.
+            let output = match output {
+                ReturnType::Default => quote!(()),
+                ReturnType::Type(_, ty) => ty.to_token_stream(),
+            };
             quote! {
-                async fn #w<#params_g>(#(#params),*) #output #where_c { #function(#(#args),*).await }
+                fn #w<#params_g>(#(#params),*)
+                    -> impl ::std::future::Future<Output = #output> + ::std::marker::Send #where_c
+                {
+                    #function(#(#args),*)
+                }
             }
         } else {
             quote! {
@@ -637,7 +677,11 @@ fn the_witness_uses_every_public_item() {
     let witness = witness(old).expect("a witness");
     let mut text = witness.split_whitespace().collect::<Vec<_>>().join(" ");
     // prettyplease's line breaks aside.
-    text = text.replace("( ", "(").replace(", )", ")");
+    text = text
+        .replace("( ", "(")
+        .replace(", )", ")")
+        .replace("< ", "<")
+        .replace(", >", ">");
     for expected in [
         "pub use zapi_client::types::*;",
         "-> &Status { &x.status }",
@@ -650,12 +694,13 @@ fn the_witness_uses_every_public_item() {
         "fn check<T: ?Sized + ::std::fmt::Debug>() {} check::<Answer>();",
         "fn check<T: ?Sized + for<'de> ::serde::Deserialize<'de>>() {} check::<Answer>();",
         "fn check<T: ?Sized + schemars::JsonSchema>() {} check::<Answer>();",
-        "fn check<T: ?Sized + for<'w0> ::std::convert::TryFrom<&'w0 str>>() {} check::<Code>();",
+        "fn check<T: ?Sized + for<'w0> ::std::convert::TryFrom<&'w0 str, Error = String>>() {} check::<Code>();",
+        "fn check<T: ?Sized + ::std::marker::Send + ::std::marker::Sync>() {} check::<Answer>();",
         "fn check<T: ?Sized + for<'de> ::serde::Deserialize<'de>>() {} check::<Code>();",
         "use super::types;",
         "_Call_code<'a>(a0: Call<'a>, a1: types::Code) -> Call<'a> { <Call<'a>>::code(a0, a1) }",
         "a1: fn(types::Code) -> types::Code) -> Call<'a> { <Call<'a>>::map(a0, a1) }",
-        "_Call_send<'a>(a0: Call<'a>) -> Result<types::Answer, zapi_client::Error> { <Call<'a>>::send(a0).await }",
+        "_Call_send<'a>(a0: Call<'a>) -> impl ::std::future::Future<Output = Result<types::Answer, zapi_client::Error>> + ::std::marker::Send { <Call<'a>>::send(a0) }",
         "_Client_call<'w0>(a0: &'w0 Client) -> builder::Call<'w0> { <Client>::call(a0) }",
         "use zapi_client::ByteStream as _;",
     ] {
