@@ -16,10 +16,12 @@
 //!   types, and a constructor per variant;
 //! - inherent method or fn: a call with arguments of the old parameter types
 //!   (a generic `T: TryInto<X>` gets an `X`, an `F: FnOnce(A) -> B` a
-//!   `fn(A) -> B`), returning the old return type (`.await`ed when async:
-//!   `send()` and `send_checked()` outputs are bound);
+//!   `fn(A) -> B`), returning the old return type (an async fn's future
+//!   as `impl Future<Output = old type> + Send`: `send()` and
+//!   `send_checked()` outputs are bound);
 //! - trait impl and derive (`Debug`, `Display`, serde, `schemars` ...): a
-//!   `T: Trait` assertion;
+//!   `T: Trait` assertion, associated types included; `Send + Sync` for
+//!   every type;
 //! - `pub use`: the name still resolves.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
