@@ -87,6 +87,17 @@ pub fn read(
             ));
         }
         if let Some(message) = &failure_message {
+            // `send_checked` hands it to `Error::Unsuccessful` as a String.
+            if let Some(SchemaKind::Type(Type::String(string))) = property_type(message)
+                && (string.pattern.is_some()
+                    || !string.enumeration.is_empty()
+                    || string.min_length.is_some()
+                    || string.max_length.is_some())
+            {
+                return Err(format!(
+                    "{id}: x-zapi-failure-message `{message}` must be a plain string (no enum, pattern or length)"
+                ));
+            }
             if !matches!(
                 property_type(message),
                 Some(SchemaKind::Type(Type::String(_)))
@@ -100,6 +111,18 @@ pub fn read(
                     "{id}: x-zapi-failure-message `{message}` must be optional in {answer_type}"
                 ));
             }
+        }
+        // Without a documented error answer progenitor types `send()`'s
+        // error as `Error<()>`, which `send_checked` does not read.
+        let documents_errors = operation
+            .responses
+            .responses
+            .keys()
+            .any(|status| !matches!(status, openapiv3::StatusCode::Code(code) if *code < 400));
+        if !documents_errors {
+            return Err(format!(
+                "{id}: document its error answers (400, 405, 415, as the other operations do): `send_checked` reads them"
+            ));
         }
         let secret_properties = crate::secrets::secret_properties(spec, operation, secrets);
         facts.push(OperationFacts {

@@ -235,7 +235,12 @@ pub fn attribute(
         let mut candidates: Vec<usize> = names
             .iter()
             .enumerate()
-            .filter(|(_, (schemas, _))| schemas.iter().any(|s| idents.contains(s.as_str())))
+            .filter(|(_, (schemas, _))| {
+                // Its own type, or one typify names after it (`<Schema><Property>`).
+                schemas
+                    .iter()
+                    .any(|s| idents.iter().any(|i| i.starts_with(s.as_str())))
+            })
             .map(|(i, _)| i)
             .collect();
         if candidates.is_empty() {
@@ -264,7 +269,8 @@ pub fn attribute(
         } else {
             first
         };
-        if breaks && candidates.len() == 1 && spec_changes[parent].rust.is_none() {
+        if breaks && candidates.len() == 1 && spec_changes[parent].rust != Some(RustBreak::Compile)
+        {
             spec_changes[parent].rust = Some(RustBreak::Compile);
         }
         spec_changes[parent].items.push(item);

@@ -7,3 +7,4 @@ mod compile;
 mod corpus;
 mod reports;
 mod scenarios;
+mod witness;

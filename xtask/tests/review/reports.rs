@@ -118,5 +118,9 @@ fn the_readme_shows_real_output() {
         .nth(1)
         .and_then(|rest| rest.split("\n```\n").next())
         .expect("README shows a review in a ```markdown block");
-    assert_eq!(shown.trim_end(), markdown.trim_end(), "README's review output is stale");
+    assert_eq!(
+        shown.trim_end(),
+        markdown.trim_end(),
+        "README's review output is stale"
+    );
 }

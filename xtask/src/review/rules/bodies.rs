@@ -130,7 +130,8 @@ impl<'a> SpecDiff<'a> {
                 format!("{d}-media-type-changed"),
                 direction,
                 true,
-                is_json(gone) != is_json(came),
+                // progenitor types a JSON and a form body alike.
+                false,
                 location,
                 format!("{location}: media type {gone} -> {came}"),
                 reach.clone(),

@@ -146,17 +146,20 @@ impl<'a> SpecDiff<'a> {
             && is_secret_mark(o.get("format"))
             && is_secret_mark(n.get("format"))
         {
-            // The value and the wire stay the same; what Debug and Display
-            // print changes.
-            let (rule, what) = if secret(n) {
+            // The wire stays the same. Marked: a hand-written `Debug` and a
+            // `Display` that print `<redacted>`. Unmarked: typify's derived
+            // `Debug`, and no `Display` (code using it stops compiling).
+            let (rule, what, rust) = if secret(n) {
                 (
                     "secret-marked",
                     "now a secret: `Debug`/`Display` print `<redacted>`",
+                    RustBreak::Prints,
                 )
             } else {
                 (
                     "secret-unmarked",
-                    "no longer a secret: `Debug`/`Display` print the value",
+                    "no longer a secret: `Debug` prints the value, and it has no `Display`",
+                    RustBreak::Compile,
                 )
             };
             self.emit_with(
@@ -164,7 +167,7 @@ impl<'a> SpecDiff<'a> {
                 dir,
                 Verdicts {
                     wire: false,
-                    rust: Some(RustBreak::Prints),
+                    rust: Some(rust),
                     behaviour: false,
                 },
                 &loc,

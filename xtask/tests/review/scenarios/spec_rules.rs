@@ -491,7 +491,8 @@ fn success_status_removed() {
 
 #[test]
 fn media_type_removed() {
-    // One media type replaced by another: a change of media type.
+    // One media type replaced by another: a change of media type; progenitor
+    // types a form body as it types a JSON one (the compile check agrees).
     let review = review_edit(|spec| {
         let content = at(spec, "/paths/~1security~1email/post/requestBody/content")
             .as_object_mut()
@@ -503,7 +504,7 @@ fn media_type_removed() {
         &review,
         "request-media-type-changed",
         true,
-        true,
+        false,
         &["set_account_email"],
     );
     // JSON for JSON keeps the Rust types.
