@@ -55,6 +55,8 @@ mod error;
 mod generated;
 mod hooks;
 mod retry;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 mod tls;
 mod trace;
 
