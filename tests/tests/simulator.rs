@@ -500,3 +500,14 @@ async fn no_credential_in_debug() {
     }
     assert!(shown.contains(simulator.base_url()), "{shown}");
 }
+
+/// Dropped, it answers nothing more, on kept-alive connections too.
+#[tokio::test]
+async fn a_dropped_simulator_answers_nothing() {
+    let simulator = simulator().await;
+    let client = client(&simulator, Some(CLIENT_TOKEN));
+    assert!(!has_email(&client).await, "a kept-alive connection is open");
+    drop(simulator);
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}

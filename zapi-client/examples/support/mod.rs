@@ -77,7 +77,7 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
                 .map(|(name, _)| *name)
                 .collect();
             Err(format!(
-                "set ZAPI_INSTANCE and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN once activated), or none to use the embedded mock; missing: {}",
+                "set ZAPI_INSTANCE and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN once activated), or none to use the embedded simulator; missing: {}",
                 missing.join(", ")
             ))
         }

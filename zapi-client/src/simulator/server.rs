@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 
 use super::http::{read_request, write_response};
 use super::routes::{self, Answer, Response};
@@ -13,9 +14,13 @@ use super::state::State;
 /// The header on every answer, so a program can tell it reached the simulator.
 pub(super) const HEADER: &str = "x-zapi-simulator";
 
+/// Serves until aborted; the connections go with it (a dropped simulator
+/// answers nothing more, kept-alive connections included).
 pub(super) async fn accept(listener: TcpListener, state: Arc<Mutex<State>>) {
+    let mut connections = JoinSet::new();
     while let Ok((stream, _)) = listener.accept().await {
-        tokio::spawn(serve(stream, state.clone()));
+        while connections.try_join_next().is_some() {}
+        connections.spawn(serve(stream, state.clone()));
     }
 }
 
