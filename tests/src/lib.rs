@@ -4,7 +4,6 @@
 
 pub mod operation;
 pub mod server;
-pub mod simulator;
 pub mod spec;
 
 use server::{RecordedRequest, TestServer};
@@ -63,6 +62,22 @@ pub fn render_request(request: &RecordedRequest, server: &TestServer) -> String 
         out.push('\n');
     }
     out
+}
+
+/// Asserts that the README holds, as a ```rust block, the code of a test
+/// file (`this`, its text; `name`, its file name) between its first blank
+/// line and its `readme_shows_this_file` test.
+pub fn assert_readme_shows(this: &str, name: &str) {
+    let readme = include_str!("../../README.md");
+    let code = this.split("\n\n").skip(1).collect::<Vec<_>>().join("\n\n");
+    let example = code
+        .split("\n#[test]\nfn readme_shows_this_file()")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        readme.contains(&format!("```rust\n{example}```\n")),
+        "the README's example differs from tests/tests/{name}: copy one to the other"
+    );
 }
 
 // The README's Rust example compiles as a doctest of this crate.

@@ -9,27 +9,17 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+// The HTTP/1.1 reading and writing of zapi-client's simulator, compiled here
+// too: one copy of it, without making it part of zapi-client's API.
+#[path = "../../zapi-client/src/simulator/http.rs"]
+mod http;
+
+use http::{head, read_request, write_response};
+
 /// A request as the server received it.
-#[derive(Clone, Debug)]
-pub struct RecordedRequest {
-    pub method: String,
-    /// The raw request target, e.g. `/instances/ID/token/TOKEN/security/email`.
-    pub target: String,
-    /// Header names in lower case, in arrival order.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
+pub use http::Request as RecordedRequest;
 
 impl RecordedRequest {
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
     /// The body parsed as JSON (panics with the body if it is not JSON).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
@@ -38,6 +28,18 @@ impl RecordedRequest {
                 String::from_utf8_lossy(&self.body)
             )
         })
+    }
+}
+
+// Test credentials only: printed in full when an assertion fails.
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
     }
 }
 
@@ -205,11 +207,10 @@ async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Res
                 headers,
                 body,
             } => {
-                let mut head = head(status, &headers);
-                head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-                let mut bytes = head.into_bytes();
-                bytes.extend_from_slice(&body);
-                if stream.write_all(&bytes).await.is_err() {
+                if write_response(&mut stream, status, &headers, &body)
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -248,83 +249,5 @@ async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Res
                 }
             }
         }
-    }
-}
-
-/// Reads one request; `None` on EOF or a malformed request.
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<RecordedRequest> {
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Request::new(&mut headers);
-        match parsed.parse(buffer) {
-            Ok(httparse::Status::Complete(head_len)) => {
-                let method = parsed.method?.to_owned();
-                let target = parsed.path?.to_owned();
-                let headers: Vec<(String, String)> = parsed
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_ascii_lowercase(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
-                    .collect();
-                let body_len = headers
-                    .iter()
-                    .find(|(n, _)| n == "content-length")
-                    .map_or(Some(0), |(_, v)| v.trim().parse::<usize>().ok())?;
-                while buffer.len() < head_len + body_len {
-                    read_more(stream, buffer).await?;
-                }
-                let body = buffer[head_len..head_len + body_len].to_vec();
-                buffer.drain(..head_len + body_len);
-                return Some(RecordedRequest {
-                    method,
-                    target,
-                    headers,
-                    body,
-                });
-            }
-            Ok(httparse::Status::Partial) => read_more(stream, buffer).await?,
-            Err(_) => return None,
-        }
-    }
-}
-
-async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
-    let mut chunk = [0u8; 8192];
-    match stream.read(&mut chunk).await {
-        Ok(0) | Err(_) => None,
-        Ok(n) => {
-            buffer.extend_from_slice(&chunk[..n]);
-            Some(())
-        }
-    }
-}
-
-fn head(status: u16, headers: &[(String, String)]) -> String {
-    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-    for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        415 => "Unsupported Media Type",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
     }
 }

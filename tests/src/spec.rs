@@ -24,6 +24,17 @@ pub fn method_and_path(operation_id: &str) -> (String, String) {
     panic!("no operation {operation_id} in the spec")
 }
 
+/// Every operationId of the spec.
+pub fn operation_ids() -> Vec<String> {
+    let spec = spec();
+    let paths = spec["paths"].as_object().expect("paths");
+    paths
+        .values()
+        .flat_map(|item| item.as_object().expect("a path item").values())
+        .filter_map(|operation| operation["operationId"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// `paths.<path>.<method>` of the spec.
 pub fn operation(path: &str, method: &str) -> Value {
     let op = spec()["paths"][path][method].clone();

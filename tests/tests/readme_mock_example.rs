@@ -70,15 +70,8 @@ async fn reports_that_z_api_refused() {
 
 #[test]
 fn readme_shows_this_file() {
-    let readme = include_str!("../../README.md");
-    let this = include_str!("readme_mock_example.rs");
-    let code = this.split("\n\n").skip(1).collect::<Vec<_>>().join("\n\n");
-    let example = code
-        .split("\n#[test]\nfn readme_shows_this_file()")
-        .next()
-        .unwrap();
-    assert!(
-        readme.contains(&format!("```rust\n{example}```\n")),
-        "the README's mock example differs from tests/tests/readme_mock_example.rs: copy one to the other"
+    zapi_client_tests::assert_readme_shows(
+        include_str!("readme_mock_example.rs"),
+        "readme_mock_example.rs",
     );
 }

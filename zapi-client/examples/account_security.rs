@@ -11,7 +11,7 @@
 //!
 //! Same environment as the other examples: ZAPI_INSTANCE and ZAPI_TOKEN (and
 //! ZAPI_CLIENT_TOKEN once activated) call Z-API; none of them runs against
-//! the embedded mock. The PIN is read from standard input, never from the
+//! the embedded Z-API simulator. The PIN is read from standard input, never from the
 //! command line (where other users' `ps` would see it), and never printed.
 //! Each command ends with the account's status.
 

@@ -6,8 +6,8 @@
 //! ```
 //!
 //! Same environment as the `set_account_email` example. Against Z-API it asks
-//! for the code on standard input; against the embedded mock it reads the
-//! mock's "inbox".
+//! for the code on standard input; against the embedded simulator it reads the
+//! simulator's "inbox".
 
 #[path = "support/mod.rs"]
 mod support;
@@ -36,7 +36,7 @@ async fn main() {
 
     let code = match target.mock_inbox_code() {
         Some(code) => {
-            println!("2. The mock emailed code {code}; verifying...");
+            println!("2. The simulator emailed code {code}; verifying...");
             code
         }
         None => {

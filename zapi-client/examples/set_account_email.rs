@@ -6,7 +6,7 @@
 //!
 //! With ZAPI_INSTANCE, ZAPI_TOKEN and ZAPI_CLIENT_TOKEN set it calls Z-API
 //! (ZAPI_BASE_URL overrides the base URL); with none of them set it runs
-//! against an embedded local mock. Exits 0 on success, 1 with a one-line
+//! against the embedded Z-API simulator. Exits 0 on success, 1 with a one-line
 //! reason otherwise. Never prints a credential.
 
 #[path = "support/mod.rs"]

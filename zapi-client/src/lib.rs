@@ -46,6 +46,22 @@
 //! client, `hooks.rs` puts the credentials on each request and bounds and
 //! scrubs each answer, `error.rs` turns answers into [`Error`], `retry.rs` is
 //! the retry policy.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `rustls-ring` | yes | HTTPS through rustls on ring, with the platform's certificate verifier |
+//! | `rustls-aws-lc` | no | HTTPS through reqwest's default rustls setup (aws-lc-rs) |
+//! | `native-tls` | no | HTTPS through the platform's TLS library |
+//! | `tracing` | yes | a span per `send_checked()` call, events per attempt and retry; no secret in any field |
+//! | `mock` | no | [`mock`]: typed httpmock helpers for your tests |
+//! | `simulator` | no | [`simulator`]: a local, stateful Z-API for your tests and the examples |
+//! | `schemars` | no | `schemars::JsonSchema` on every type in [`types`] |
+
+// docs.rs (and `RUSTDOCFLAGS="--cfg docsrs"`) labels each item with the
+// feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answer;
 mod attempts;
@@ -56,6 +72,9 @@ mod error;
 mod generated;
 mod hooks;
 mod retry;
+#[cfg(feature = "simulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
+pub mod simulator;
 mod tls;
 mod trace;
 
@@ -123,6 +142,7 @@ mod trace;
 /// # }
 /// ```
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock {
     pub use httpmock;
 

@@ -1,13 +1,14 @@
 //! Shared by the examples: a client for the real Z-API when ZAPI_INSTANCE and
 //! ZAPI_TOKEN are set (ZAPI_CLIENT_TOKEN too once the account's security token
 //! is activated; ZAPI_BASE_URL overrides the base URL), or for an embedded
-//! local mock when none of them is.
+//! Z-API simulator (`zapi_client::simulator`, feature `simulator`) when none
+//! of them is.
 
 // Each example uses part of this module.
 #![allow(dead_code)]
 
 use zapi_client::Client;
-use zapi_client_tests::simulator::Simulator;
+use zapi_client::simulator::{Instance, Simulator};
 
 const REQUIRED: [&str; 2] = ["ZAPI_INSTANCE", "ZAPI_TOKEN"];
 
@@ -55,9 +56,10 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
         }
         [None, None] if client_token.is_none() => {
             let [instance, token, client_token] = MOCK_CREDENTIALS;
-            let mock = Simulator::start(client_token).await;
+            let mock = Simulator::start().await.map_err(|e| e.to_string())?;
+            mock.add_instance(Instance::new(instance, token).client_token(client_token));
             println!(
-                "ZAPI_INSTANCE and ZAPI_TOKEN are not set: using an embedded local mock at {} (nothing is sent to Z-API).",
+                "ZAPI_INSTANCE and ZAPI_TOKEN are not set: using the embedded Z-API simulator (zapi_client::simulator) at {}; nothing is sent to Z-API.",
                 mock.base_url()
             );
             let client = Client::builder(instance, token)
@@ -75,7 +77,7 @@ pub async fn client_from_env() -> Result<(Client, Target), String> {
                 .map(|(name, _)| *name)
                 .collect();
             Err(format!(
-                "set ZAPI_INSTANCE and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN once activated), or none to use the embedded mock; missing: {}",
+                "set ZAPI_INSTANCE and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN once activated), or none to use the embedded simulator; missing: {}",
                 missing.join(", ")
             ))
         }
