@@ -46,7 +46,7 @@ fn capture_everything() -> Captured {
 }
 
 /// Hostile but valid credentials: characters that get percent-encoded.
-const INSTANCE: &str = "3C0FFEE1/A2B3 C4D5?E6F7";
+const INSTANCE: &str = "3C0FFEE1/A2B3+C4D5?E6F7";
 const TOKEN: &str = "F00DBABE#0123%456789ABCDEF";
 const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
 const PIN: &str = "583920";
@@ -56,7 +56,7 @@ fn encoded(value: &str) -> String {
     value
         .replace('%', "%25")
         .replace('/', "%2F")
-        .replace(' ', "%20")
+        .replace('+', "%2B")
         .replace('?', "%3F")
         .replace('#', "%23")
 }

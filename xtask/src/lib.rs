@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod checks;
 pub mod codegen;
+pub mod constructor;
 pub mod facts;
 pub mod review;
 pub mod secrets;

@@ -54,7 +54,9 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod redact;
 mod retry;
+mod sanitize;
 mod tls;
 mod trace;
 
@@ -107,7 +109,7 @@ pub mod mock {
 pub use client::{
     BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
-    Transport, TransportBuilder, USER_AGENT,
+    MAX_RESPONSE_BYTES_CEILING, Transport, TransportBuilder, USER_AGENT,
 };
 // `Error` here is ours; it shadows the generated module's re-export of
 // progenitor's, which stays reachable as `GeneratedError`.
