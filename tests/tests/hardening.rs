@@ -399,6 +399,28 @@ async fn with_the_defaults_a_retried_call_ends_within_30_s() {
 
 // ------------------------------------------------ 7. server values at extremes
 
+/// The case: `Retry-After: u64::MAX` with an unbounded backoff,
+/// after more than a second (the sum of the two then overflowed).
+#[tokio::test]
+async fn the_largest_retry_after_after_a_slow_answer_does_not_panic() {
+    let server = TestServer::replying(Reply::Delayed {
+        delay: Duration::from_millis(1100),
+        reply: Box::new(
+            Reply::json(429, &json!({"error": "slow down"}))
+                .with_header("retry-after", "18446744073709551615"),
+        ),
+    })
+    .await;
+    let client = Client::builder(INSTANCE, TOKEN)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::default().max_backoff(Duration::MAX))
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429), "{error:?}");
+    assert_eq!(server.request_count(), 1);
+}
+
 #[tokio::test]
 async fn extreme_retry_after_values_never_panic() {
     for retry_after in [
