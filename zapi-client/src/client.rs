@@ -757,16 +757,26 @@ fn has_credential_like_path(url: &reqwest::Url) -> bool {
     })
 }
 
-/// A checked base URL must not hold this instance's id or token either
-/// (a path stem that is not hex-like, say); compared percent-decoded.
+/// A checked base URL must not hold this instance's id or token either (a
+/// path stem that is not hex-like, say): no path segment, percent-decoded,
+/// is one, or contains one of 8 characters or more.
 fn refuse_credentials_in_base_url(
     base_url: &str,
     instance: &str,
     token: &str,
 ) -> Result<(), BuildError> {
-    let decoded = percent_encoding::percent_decode_str(base_url).decode_utf8_lossy();
-    let holds = |value: &str| !value.is_empty() && decoded.contains(value);
-    if holds(instance) || holds(token) {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return Ok(());
+    };
+    let holds = |segment: &str, value: &str| {
+        !value.is_empty()
+            && (segment == value || (value.chars().count() >= 8 && segment.contains(value)))
+    };
+    let found = url.path().split('/').any(|segment| {
+        let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        holds(&segment, instance) || holds(&segment, token)
+    });
+    if found {
         return Err(BuildError::InvalidBaseUrl {
             reason: "holds this instance's id or token: give the API's root and the \
                      credentials to the builder"
