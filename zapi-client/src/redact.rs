@@ -122,37 +122,31 @@ pub(crate) fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
     }
 }
 
-/// Where `echo` ends when it is written at `at`, each character in any of
-/// its forms; the furthest end when several readings match (`\\` read as
-/// one escaped or two raw backslashes).
+/// Where `echo` ends when it is written at `at`, read as each reader of the
+/// answer would: with or without JSON string escapes, with or without
+/// percent-decoding (four readings, each one pass); the furthest end when
+/// several match.
 fn match_at(haystack: &[u8], at: usize, echo: &str) -> Option<usize> {
-    let mut ends = vec![at];
-    let mut next = Vec::with_capacity(2);
-    for expected in echo.chars() {
-        next.clear();
-        for &position in &ends {
-            for (c, end) in readings(haystack, position).into_iter().flatten() {
-                if c == expected && !next.contains(&end) {
-                    next.push(end);
-                }
-            }
-        }
-        if next.is_empty() {
-            return None;
-        }
-        std::mem::swap(&mut ends, &mut next);
-    }
-    ends.into_iter().max()
+    [(true, true), (true, false), (false, true), (false, false)]
+        .into_iter()
+        .filter_map(|(json, percent)| {
+            echo.chars().try_fold(at, |position, expected| {
+                let (c, end) = read_char(haystack, position, json, percent)?;
+                (c == expected).then_some(end)
+            })
+        })
+        .max()
 }
 
-/// The characters the bytes at `at` can be read as, with where each ends:
-/// raw UTF-8, a JSON escape, percent-encoded UTF-8.
-fn readings(haystack: &[u8], at: usize) -> [Option<(char, usize)>; 3] {
-    [
-        raw_char(haystack, at),
-        json_escape(haystack, at),
-        percent_encoded(haystack, at),
-    ]
+/// The character at `at` and where it ends: a JSON reader takes a
+/// backslash as the start of an escape, a percent-decoding one takes `%`
+/// and two hex digits as an encoded byte.
+fn read_char(haystack: &[u8], at: usize, json: bool, percent: bool) -> Option<(char, usize)> {
+    match haystack.get(at)? {
+        b'\\' if json => json_escape(haystack, at),
+        b'%' if percent => percent_encoded(haystack, at).or_else(|| raw_char(haystack, at)),
+        _ => raw_char(haystack, at),
+    }
 }
 
 fn raw_char(haystack: &[u8], at: usize) -> Option<(char, usize)> {
