@@ -127,6 +127,21 @@ pub(crate) fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
 /// percent-decoding (four readings, each one pass); the furthest end when
 /// several match.
 fn match_at(haystack: &[u8], at: usize, echo: &str) -> Option<usize> {
+    // Bytes before the first backslash or percent sign read the same every
+    // way: compared as bytes (most candidates end at the first one).
+    let rest = haystack.get(at..)?;
+    let plain = echo
+        .bytes()
+        .zip(rest)
+        .take_while(|&(e, &h)| e == h && h != b'\\' && h != b'%')
+        .count();
+    if plain == echo.len() {
+        return Some(at + plain);
+    }
+    if !matches!(rest.get(plain), Some(b'\\' | b'%')) || !echo.is_char_boundary(plain) {
+        return None;
+    }
+    let (at, echo) = (at + plain, &echo[plain..]);
     [(true, true), (true, false), (false, true), (false, false)]
         .into_iter()
         .filter_map(|(json, percent)| {
@@ -151,7 +166,7 @@ fn read_char(haystack: &[u8], at: usize, json: bool, percent: bool) -> Option<(c
 
 fn raw_char(haystack: &[u8], at: usize) -> Option<(char, usize)> {
     let width = match *haystack.get(at)? {
-        0x00..=0x7f => 1,
+        ascii @ 0x00..=0x7f => return Some((char::from(ascii), at + 1)),
         0xc0..=0xdf => 2,
         0xe0..=0xef => 3,
         0xf0..=0xf7 => 4,
