@@ -98,9 +98,8 @@ impl RetryPolicy {
                     .initial_backoff
                     .saturating_mul(1u32 << (attempt - 1).min(16))
                     .min(self.max_backoff);
-                // `mul_f64` panics when the product rounds above Duration::MAX.
-                Duration::try_from_secs_f64(ceiling.as_secs_f64() * random_fraction())
-                    .map_or(ceiling, |jittered| jittered.min(ceiling))
+                // A fraction under 1 of a Duration: cannot overflow.
+                ceiling.mul_f64(random_fraction())
             }
         };
         // Checked: `Retry-After` is the server's number (up to u64::MAX seconds).
