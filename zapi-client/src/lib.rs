@@ -48,6 +48,7 @@
 //! the retry policy.
 
 mod answer;
+mod base_url;
 mod checks;
 mod client;
 mod error;
