@@ -58,6 +58,11 @@ pub enum Reply {
     Hang,
     /// A chunked body of `total` bytes, written as fast as the client reads.
     Chunked { status: u16, total: usize },
+    /// `reply`, once `delay` has passed (a slow server).
+    Delayed {
+        delay: std::time::Duration,
+        reply: Box<Reply>,
+    },
 }
 
 impl Reply {
@@ -199,8 +204,16 @@ async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Res
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
-        let reply = respond(&request);
+        let mut reply = respond(&request);
         state.requests.lock().expect("lock").push(request);
+        while let Reply::Delayed {
+            delay,
+            reply: later,
+        } = reply
+        {
+            tokio::time::sleep(delay).await;
+            reply = *later;
+        }
         match reply {
             Reply::Http {
                 status,
@@ -224,6 +237,7 @@ async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Res
                 while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
                 return;
             }
+            Reply::Delayed { .. } => unreachable!("waited for above"),
             Reply::Chunked { status, total } => {
                 let mut head = head(
                     status,

@@ -57,8 +57,6 @@ async fn hostile_credentials_are_encoded_into_exactly_one_path_segment() {
         ("%2F", "%252F"),
         ("...", "..."),
         ("a/../b", "a%2F..%2Fb"),
-        (" ", "%20"),
-        ("a b", "a%20b"),
         ("\\", "%5C"),
         ("ü", "%C3%BC"),
         ("日本", "%E6%97%A5%E6%9C%AC"),

@@ -46,17 +46,18 @@ fn capture_everything() -> Captured {
 }
 
 /// Hostile but valid credentials: characters that get percent-encoded.
-const INSTANCE: &str = "3C0FFEE1/A2B3 C4D5?E6F7";
+const INSTANCE: &str = "3C0FFEE1/A2B3+C4D5?E6F7";
 const TOKEN: &str = "F00DBABE#0123%456789ABCDEF";
 const CLIENT_TOKEN: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
 const PIN: &str = "583920";
+const FORGED: &str = "\u{1b}[2K\u{1b}[1G2030-01-01T00:00:00Z  INFO zapi_client: forged\r\n2030-01-01T00:00:01Z  INFO forged";
 const CODE: &str = "Q7XK29";
 
 fn encoded(value: &str) -> String {
     value
         .replace('%', "%25")
         .replace('/', "%2F")
-        .replace(' ', "%20")
+        .replace('+', "%2B")
         .replace('?', "%3F")
         .replace('#', "%23")
 }
@@ -121,6 +122,10 @@ async fn no_secret_in_any_trace_line_at_any_level() {
         },
         Reply::text(503, "text/plain", &echo),
         Reply::text(429, "text/plain", &echo).with_header("retry-after", "0"),
+        // Hostile text: ANSI escapes, CR/LF and a forged log line.
+        Reply::json(400, &json!({"error": FORGED})),
+        Reply::json(200, &json!({"success": false, "message": FORGED})),
+        Reply::text(503, "text/plain", FORGED),
     ];
     for fault in faults {
         let server = TestServer::replying(fault).await;
@@ -176,6 +181,12 @@ async fn no_secret_in_any_trace_line_at_any_level() {
         text.lines()
             .any(|l| l.contains("attempt failed") && l.contains("error.type=\"timeout\"")),
         "no timed-out attempt in the capture"
+    );
+    // ... no raw escape sequence and no forged line...
+    assert!(!text.contains('\u{1b}'), "an ANSI escape reached the log");
+    assert!(
+        !text.lines().any(|l| l.contains("2030-01-01")),
+        "a forged log line"
     );
     // ... and no secret, raw or encoded.
     for secret in [

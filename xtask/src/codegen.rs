@@ -80,8 +80,8 @@ pub fn settings() -> GenerationSettings {
         .with_inner_type("crate::ClientContext".parse().expect("a Rust path"))
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
-        // Used only by the generated `Client::new`; matches the documented
-        // default of `Client::builder`.
+        // Only progenitor's `Client::new` body used it, which constructor.rs
+        // replaces; kept equal to `Client::builder`'s documented default.
         .with_timeout(30);
     settings
 }
@@ -136,6 +136,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
         |file| {
             gate_items(&mut file.items);
             credentials_in_urls(file)?;
+            crate::constructor::constructor_uses_the_transport(file)?;
             drop_api_version_header(file)?;
             crate::secrets::redact(file, &secrets)?;
             crate::checks::apply(file, &checks)?;

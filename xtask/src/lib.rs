@@ -6,6 +6,7 @@ pub mod bench;
 pub mod checks;
 pub mod codegen;
 pub mod docs;
+pub mod constructor;
 pub mod facts;
 pub mod mocks;
 pub mod review;

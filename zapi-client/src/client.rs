@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::Client;
+use crate::base_url::{normalize_base_url, printable_base_url, refuse_credentials_in_base_url};
 use crate::retry::RetryPolicy;
 
 /// Z-API's public endpoint.
@@ -17,13 +18,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default cap on a response body; Z-API's answers are well under 1 KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// The largest [`TransportBuilder::max_response_bytes`] takes: a larger
+/// value is clamped to it, so no setting removes the cap.
+pub const MAX_RESPONSE_BYTES_CEILING: usize = 64 * 1024 * 1024;
 #[doc = concat!("Sent on every request: `", env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), "`.")]
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-pub(crate) const REDACTED: &str = "<redacted>";
-/// Credentials shorter than this are not scrubbed from answers: doing so would
-/// mangle ordinary text, and Z-API's real ids and tokens are far longer.
-pub(crate) const MIN_SCRUBBED_LEN: usize = 4;
+use crate::redact::REDACTED;
 
 /// Path segments: everything but RFC 3986 unreserved characters is
 /// percent-encoded, so no credential can add a segment, a query or a fragment.
@@ -108,15 +109,17 @@ pub(crate) struct Credentials {
     /// `None` for accounts whose security token is not activated: then no
     /// Client-Token header is sent at all (never an empty one).
     pub(crate) client_token: Option<HeaderValue>,
-    /// Every form in which a credential could come back in an answer (raw
-    /// and percent-encoded), longest first; replaced by `<redacted>`.
-    pub(crate) echoes: Vec<Vec<u8>>,
+    /// The credentials' values, redacted from answers in every form they
+    /// could come back in (see `redact`).
+    pub(crate) echoes: Vec<String>,
 }
 
 impl Credentials {
     /// Checks the values. Empty values, `.` and `..` (which would rewrite the
-    /// request path) and control characters are refused; the Client-Token
-    /// must be printable ASCII without spaces, as a header value.
+    /// request path), control characters, whitespace and invisible or
+    /// direction-changing characters (a paste error: no Z-API credential has
+    /// one) are refused; the Client-Token must be printable ASCII without
+    /// spaces, as a header value.
     pub(crate) fn new(
         base_url: &str,
         instance: &str,
@@ -126,13 +129,11 @@ impl Credentials {
         let encoded_instance = path_segment(Credential::Instance, instance)?;
         let encoded_token = path_segment(Credential::Token, token)?;
         let client_token = client_token.map(header_value).transpose()?;
-        let mut echoes: Vec<Vec<u8>> = [instance, &encoded_instance, token, &encoded_token]
+        let mut echoes: Vec<String> = [instance, token]
             .into_iter()
             .chain(client_token.as_ref().and_then(|v| v.to_str().ok()))
-            .filter(|s| s.len() >= MIN_SCRUBBED_LEN)
-            .map(|s| s.as_bytes().to_vec())
+            .map(str::to_owned)
             .collect();
-        echoes.sort_by_key(|e| std::cmp::Reverse(e.len()));
         echoes.dedup();
         Ok(Self {
             request_base: format!("{base_url}/instances/{encoded_instance}/token/{encoded_token}"),
@@ -177,6 +178,16 @@ fn path_segment(credential: Credential, value: &str) -> Result<String, BuildErro
     }
     if value.chars().any(char::is_control) {
         return Err(invalid("contains a control character"));
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(invalid(
+            "contains whitespace (a paste error? Z-API credentials have none)",
+        ));
+    }
+    if value.chars().any(crate::sanitize::is_invisible) {
+        return Err(invalid(
+            "contains an invisible or text-direction character (zero-width, bidi control: a paste error?)",
+        ));
     }
     Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
 }
@@ -231,6 +242,13 @@ impl ClientContext {
     }
 }
 
+impl ClientContext {
+    /// The transport's HTTP client, for the generated `Client::new`.
+    pub(crate) fn http_client(&self) -> reqwest::Client {
+        self.shared.http.clone()
+    }
+}
+
 impl fmt::Debug for ClientContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientContext")
@@ -249,6 +267,9 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: Option<RetryPolicy>,
+    /// The whole-request limit, which each attempt of a retried call also
+    /// gets, capped by what is left of the policy's `max_elapsed`.
+    pub(crate) timeout: Duration,
 }
 
 impl fmt::Debug for Shared {
@@ -299,6 +320,8 @@ impl Transport {
             retry: None,
             extra_roots: Vec::new(),
             configure_reqwest: None,
+            allow_insecure_http: false,
+            use_env_proxy: false,
         }
     }
 
@@ -357,6 +380,7 @@ impl InstanceBuilder {
     /// or verifier.
     pub fn build(self) -> Result<Client, BuildError> {
         let shared = self.transport.shared;
+        refuse_credentials_in_base_url(&shared.base_url, &self.instance, &self.token)?;
         let credentials = Credentials::new(
             &shared.base_url,
             &self.instance,
@@ -393,6 +417,8 @@ pub struct TransportBuilder {
     retry: Option<RetryPolicy>,
     extra_roots: Vec<Vec<u8>>,
     configure_reqwest: Option<ConfigureReqwest>,
+    allow_insecure_http: bool,
+    use_env_proxy: bool,
 }
 
 type ConfigureReqwest = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
@@ -400,7 +426,8 @@ type ConfigureReqwest = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBui
 impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportBuilder")
-            .field("base_url", &self.base_url)
+            // Not yet checked: it may hold credentials (a pasted instance URL).
+            .field("base_url", &printable_base_url(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -410,14 +437,21 @@ impl fmt::Debug for TransportBuilder {
                 "configure_reqwest",
                 &self.configure_reqwest.as_ref().map(|_| "custom"),
             )
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("use_env_proxy", &self.use_env_proxy)
             .finish()
     }
 }
 
 impl TransportBuilder {
     /// Where requests go instead of [`DEFAULT_BASE_URL`]: a local server in
-    /// tests, a proxy. `http` or `https`, a host, optionally a port and a path
-    /// stem; no query, fragment or user info.
+    /// tests, a proxy. `https`, or `http` for a loopback host (`127.0.0.0/8`,
+    /// `::1`, `localhost`; elsewhere only with
+    /// [`allow_insecure_http`](Self::allow_insecure_http)), a host, optionally
+    /// a port and a path stem; no query, fragment or user info, and no
+    /// credentials: a path with an `instances` or `token` segment or a
+    /// segment of 16 or more hex digits (the panel's instance URL, pasted) is
+    /// refused. The client adds `/instances/<id>/token/<token>` itself.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -437,9 +471,38 @@ impl TransportBuilder {
 
     /// Largest response body read, in bytes; a larger answer is
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) and reading
-    /// stops there. Default [`DEFAULT_MAX_RESPONSE_BYTES`].
+    /// stops there. Default [`DEFAULT_MAX_RESPONSE_BYTES`]; values over
+    /// [`MAX_RESPONSE_BYTES_CEILING`] are clamped to it. Answers are never
+    /// decompressed, so this counts the bytes on the wire.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.max_response_bytes = limit.min(MAX_RESPONSE_BYTES_CEILING);
+        self
+    }
+
+    /// Accepts an `http://` base URL whose host is not a loopback address:
+    /// **the instance id and token (in the path), the Client-Token and every
+    /// request body then cross the network in clear.** Only for a trusted
+    /// network (a TLS-terminating sidecar on another host, say). Without it,
+    /// `http://` works for `127.0.0.0/8`, `::1` and `localhost` only.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
+    /// Sends requests through the proxy the environment names (off by
+    /// default): `HTTPS_PROXY`/`https_proxy` for an `https://` base URL,
+    /// `HTTP_PROXY`/`http_proxy` for `http://` (ignored when
+    /// `REQUEST_METHOD` is set, as under CGI), `ALL_PROXY`/`all_proxy` for
+    /// both, minus the hosts in `NO_PROXY`/`no_proxy`; with reqwest's
+    /// `system-proxy` feature also the system settings on macOS and Windows.
+    /// Through a proxy, an `https://` request is tunnelled (CONNECT): the
+    /// proxy sees the host and port only. An `http://` request goes to the
+    /// proxy whole, credentials included. Without this call the environment
+    /// is not read; a proxy you set with
+    /// [`configure_reqwest`](Self::configure_reqwest)`(|b| b.proxy(..))` is
+    /// used either way.
+    pub fn use_env_proxy(mut self) -> Self {
+        self.use_env_proxy = true;
         self
     }
 
@@ -458,10 +521,16 @@ impl TransportBuilder {
     }
 
     /// Adjusts the reqwest client this transport builds (a proxy, pool
-    /// sizes, local address...), after this builder's settings, which it may
-    /// override, and before redirects and verbose connection logging are
-    /// turned off, which it may not: reqwest would resend the Client-Token to
-    /// whatever host a redirect names, or log it with every byte sent.
+    /// sizes, local address...), after this builder's timeouts and
+    /// User-Agent, which it may override. It cannot weaken what the
+    /// transport promises: applied after it are this transport's TLS setup
+    /// (certificate verification, roots, protocol versions: reqwest's TLS
+    /// settings made in the closure are replaced), no redirects (reqwest
+    /// would resend the Client-Token to whatever host one names), no
+    /// reqwest-level retries (they would repeat what the spec says not to
+    /// repeat: [`RetryPolicy`] decides), no decompression (the response cap
+    /// counts bytes on the wire) and no verbose connection logging (it would
+    /// log the Client-Token with every byte sent).
     pub fn configure_reqwest(
         mut self,
         configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
@@ -473,33 +542,46 @@ impl TransportBuilder {
     /// Checks the base URL and builds the HTTP client, its pool and TLS
     /// setup, once for every client made from it.
     pub fn build(self) -> Result<Transport, BuildError> {
-        let base_url = normalize_base_url(&self.base_url)?;
-        let builder = crate::tls::configure(
-            reqwest::Client::builder()
-                .user_agent(USER_AGENT)
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout),
-            &self.extra_roots,
-        )?;
+        let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
+        let builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout);
+        // Before the closure, so a proxy it sets is kept.
+        let builder = if self.use_env_proxy {
+            builder
+        } else {
+            builder.no_proxy()
+        };
         let builder = match &self.configure_reqwest {
             Some(configure) => configure(builder),
             None => builder,
         };
-        let http = builder
-            // Last, so no configuration turns them back on. Redirects: reqwest
-            // would resend Client-Token to wherever one points; Z-API does not
-            // redirect, so a 3xx is an error. Verbose connections: reqwest
-            // would log every byte sent, path and Client-Token included.
+        // Last, so no configuration undoes them: our TLS setup replaces any
+        // the closure made (a verifier that accepts anything, a backend
+        // needing a process-wide rustls provider, which panics in reqwest's
+        // `build` when there is none). Redirects: reqwest would resend the
+        // Client-Token to wherever one points; Z-API does not redirect, so a
+        // 3xx is an error. Retries: only the spec knows what is safe to
+        // repeat. Decompression: the size cap must count wire bytes, whatever
+        // reqwest features the application turned on. Verbose connections:
+        // reqwest would log every byte sent, path and Client-Token included.
+        let builder = crate::tls::configure(builder, &self.extra_roots)?
             .redirect(reqwest::redirect::Policy::none())
-            .connection_verbose(false)
-            .build()
-            .map_err(BuildError::HttpClient)?;
+            .retry(reqwest::retry::never())
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .no_zstd()
+            .connection_verbose(false);
+        let http = builder.build().map_err(BuildError::HttpClient)?;
         Ok(Transport {
             shared: Arc::new(Shared {
                 http,
                 base_url,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
+                timeout: self.timeout,
             }),
         })
     }
@@ -599,6 +681,20 @@ impl ClientBuilder {
         self
     }
 
+    /// See [`TransportBuilder::allow_insecure_http`]: credentials in clear
+    /// over a non-loopback `http://` base URL.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.transport = self.transport.allow_insecure_http();
+        self
+    }
+
+    /// See [`TransportBuilder::use_env_proxy`]: the environment's proxy
+    /// (off by default).
+    pub fn use_env_proxy(mut self) -> Self {
+        self.transport = self.transport.use_env_proxy();
+        self
+    }
+
     /// See [`TransportBuilder::add_root_certificate_der`].
     pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.transport = self.transport.add_root_certificate_der(der);
@@ -606,7 +702,8 @@ impl ClientBuilder {
     }
 
     /// See [`TransportBuilder::configure_reqwest`]: a proxy, pool settings;
-    /// redirects stay off.
+    /// TLS verification, no redirects, no reqwest retries and no
+    /// decompression stay.
     pub fn configure_reqwest(
         mut self,
         configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
@@ -659,39 +756,16 @@ fn check_label(
     Ok(())
 }
 
-/// Parses and re-serializes the base URL without a trailing slash, so the
-/// generated `format!("{baseurl}/security/email")` is exactly what is sent.
-fn normalize_base_url(base_url: &str) -> Result<String, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidBaseUrl { reason };
-    let url = reqwest::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "scheme must be http or https, not {}",
-            url.scheme()
-        )));
-    }
-    if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(invalid("has no host".to_owned()));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("must not have a query or fragment".to_owned()));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("must not carry user info".to_owned()));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
 #[cfg(test)]
 mod unit_tests {
     use super::*;
 
     #[test]
     fn credentials_are_encoded_into_one_segment_each() {
-        let c = Credentials::new("http://h/stem", "a/b?c#d", "t%2e ü", Some("ct")).unwrap();
+        let c = Credentials::new("http://h/stem", "a/b?c#d", "t%2e+ü", Some("ct")).unwrap();
         assert_eq!(
             c.request_base,
-            "http://h/stem/instances/a%2Fb%3Fc%23d/token/t%252e%20%C3%BC"
+            "http://h/stem/instances/a%2Fb%3Fc%23d/token/t%252e%2B%C3%BC"
         );
     }
 
@@ -705,25 +779,6 @@ mod unit_tests {
         assert!(!format!("{value:?}").contains("client-token"));
         let without = Credentials::new("", "instance", "token", None).unwrap();
         assert!(without.client_token.is_none());
-    }
-
-    #[test]
-    fn base_url_is_normalized_and_checked() {
-        assert_eq!(
-            normalize_base_url("HTTP://Example.COM:80/x/").unwrap(),
-            "http://example.com/x"
-        );
-        for bad in [
-            "ftp://h",
-            "no-scheme",
-            "https://h/?q",
-            "https://h/#f",
-            "https://u:p@h",
-            "https://u@h",
-            "https://:p@h",
-        ] {
-            assert!(normalize_base_url(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::attempts::Attempts;
 use reqwest::StatusCode;
 
 use crate::hooks::ResponseTooLarge;
+use crate::sanitize::{escape_invisible, escape_invisible_owned};
 use crate::{ResponseValue, retry, types};
 
 /// What the generated `send()` returns; `send_checked()` turns it into [`Error`].
@@ -23,7 +24,10 @@ pub const EXCERPT_BYTES: usize = 256;
 /// Why a call failed. No variant, and neither `Display` nor `Debug`, ever
 /// holds the instance id, the instance token or the Client-Token: they are
 /// never put in, URLs are dropped, and an answer that echoes one has it
-/// replaced by `<redacted>` before anything reads it.
+/// replaced by `<redacted>` before anything reads it. Server text (messages,
+/// excerpts, decoding reasons) has its control, bidi and zero-width
+/// characters escaped as `\u{..}`, `\n`, `\r`, `\t`: printed, it cannot
+/// move a terminal's cursor, recolour it or start a forged log line.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -135,7 +139,7 @@ impl Error {
                 let excerpt = serde_json::to_string(&body).unwrap_or_default();
                 Self::Api {
                     status,
-                    message: body.error.or(body.message),
+                    message: body.error.or(body.message).map(escape_invisible_owned),
                     excerpt: excerpt_of(excerpt.as_bytes()),
                     retry_after,
                     attempts: 1,
@@ -145,7 +149,8 @@ impl Error {
             // hook), so an undecodable payload is a 200's.
             G::InvalidResponsePayload(body, e) => Self::Undecodable {
                 status: StatusCode::OK,
-                reason: e.to_string(),
+                // serde_json's reasons quote the server's strings.
+                reason: escape_invisible_owned(e.to_string()),
                 excerpt: excerpt_of(&body),
             },
             G::UnexpectedResponse(response) => {
@@ -164,7 +169,7 @@ impl Error {
                 } else {
                     Self::Api {
                         status,
-                        message: server_message(&body),
+                        message: server_message(&body).map(escape_invisible_owned),
                         excerpt: excerpt_of(&body),
                         retry_after,
                         attempts: 1,
@@ -252,10 +257,16 @@ impl std::error::Error for TransportError {
 
 /// ` (after 3 attempts)` when retries were made.
 fn after(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    f.write_str(&attempts_note(attempts))
+}
+
+/// ` (after 3 attempts)`, or nothing for one attempt.
+fn attempts_note(attempts: u32) -> String {
     if attempts > 1 {
-        write!(f, " (after {attempts} attempts)")?;
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
     }
-    Ok(())
 }
 
 /// The `error` (or else `message`) string of a JSON error body.
@@ -269,7 +280,8 @@ pub(crate) fn server_message(body: &[u8]) -> Option<String> {
     parsed.error.or(parsed.message)
 }
 
-/// At most [`EXCERPT_BYTES`] of `body`, cut at a character boundary.
+/// At most [`EXCERPT_BYTES`] of `body`, cut at a character boundary,
+/// invisible characters escaped.
 fn excerpt_of(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
     let mut excerpt = text.into_owned();
@@ -280,7 +292,7 @@ fn excerpt_of(body: &[u8]) -> String {
         }
         excerpt.push_str(&format!("… ({} bytes in all)", body.len()));
     }
-    excerpt
+    escape_invisible_owned(excerpt)
 }
 
 impl fmt::Display for Error {
@@ -290,15 +302,14 @@ impl fmt::Display for Error {
                 write!(f, "invalid {field}: {reason}; nothing was sent")
             }
             Self::Transport(e) => {
-                write!(f, "request failed")?;
-                after(f, e.attempts)?;
-                write!(f, ": {e}")?;
+                // The chain may quote the server (a certificate's names, say).
+                let mut chain = format!("request failed{}: {e}", attempts_note(e.attempts));
                 let mut source = std::error::Error::source(e);
                 while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
+                    chain.push_str(&format!(": {cause}"));
                     source = cause.source();
                 }
-                Ok(())
+                f.write_str(&escape_invisible(&chain))
             }
             Self::Api {
                 status,
@@ -315,14 +326,18 @@ impl fmt::Display for Error {
                          ClientBuilder::client_token, or InstanceBuilder::client_token for a \
                          Transport's client)"
                     ),
-                    Some(message) => write!(f, "Z-API answered {status}: {message}"),
+                    // Escaped again: the fields are public, so a value may not
+                    // come from `from_generated`.
+                    Some(message) => {
+                        write!(f, "Z-API answered {status}: {}", escape_invisible(message))
+                    }
                     None if excerpt.is_empty() => write!(f, "Z-API answered {status} with no body"),
                     None => write!(f, "Z-API answered {status}: {excerpt:?}"),
                 }?;
                 after(f, *attempts)
             }
             Self::Unsuccessful { message } => match message {
-                Some(message) => write!(f, "Z-API reported failure: {message}"),
+                Some(message) => write!(f, "Z-API reported failure: {}", escape_invisible(message)),
                 None => write!(f, "Z-API reported failure without a message"),
             },
             Self::Undecodable {
@@ -331,7 +346,8 @@ impl fmt::Display for Error {
                 excerpt,
             } => write!(
                 f,
-                "cannot decode Z-API's answer ({status}): {reason}; body: {excerpt:?}"
+                "cannot decode Z-API's answer ({status}): {}; body: {excerpt:?}",
+                escape_invisible(reason)
             ),
             Self::ResponseTooLarge { status, limit } => write!(
                 f,
@@ -367,7 +383,9 @@ pub(crate) async fn checked<T>(
             let mut answer = answer.into_inner();
             match failure(&mut answer) {
                 None => Ok(answer),
-                Some(message) => Err(Error::Unsuccessful { message }),
+                Some(message) => Err(Error::Unsuccessful {
+                    message: message.map(escape_invisible_owned),
+                }),
             }
         }
         Err(error) => {

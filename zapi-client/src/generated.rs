@@ -1498,21 +1498,15 @@ pub struct Client {
     pub(crate) inner: crate::ClientContext,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client for `inner`'s instance, sending through its transport's
+    /// HTTP client (`inner` comes from an existing client:
+    /// `ClientInfo::inner(&client).clone()`). `baseurl` is only what
+    /// `baseurl()` and `Debug` show. Never panics; prefer
+    /// `Client::builder` or `Transport::client`.
     #[doc(hidden)]
     pub fn new(baseurl: &str, inner: crate::ClientContext) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(30u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        let client = inner.http_client();
+        Self::new_with_client(baseurl, client, inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.

@@ -3,7 +3,8 @@
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
+// tokio's clock, as the timeouts and waits use: one time for all of a call.
+use tokio::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -11,8 +12,9 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use crate::Client;
-use crate::client::{ClientContext, MIN_SCRUBBED_LEN, REDACTED};
+use crate::client::ClientContext;
 use crate::generated::operation_facts;
+use crate::redact::{Echoes, scrub, scrub_headers};
 use crate::retry::{self, Failure};
 use crate::trace;
 use progenitor_client::Error;
@@ -58,8 +60,18 @@ impl ClientHooks<ClientContext> for Client {
         let secrets = request_secrets(&request, info.operation_id);
         let echoes = Echoes::new(&context.credentials.echoes, &secrets);
         let started = Instant::now();
+        // The policy's `max_elapsed` bounds the whole call: each attempt may
+        // take the transport's timeout, or what is left if that is less.
+        let deadline = context
+            .shared
+            .retry
+            .and_then(|policy| policy.deadline(started));
         let mut attempt = 1;
         loop {
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                *request.timeout_mut() = Some(context.shared.timeout.min(left));
+            }
             // Bodies here are in memory, so a copy for the next attempt is cheap.
             let next = context.shared.retry.and_then(|_| request.try_clone());
             // The transport's own HTTP client (redirects off), never the
@@ -223,58 +235,9 @@ fn rebuild(
     reqwest::Response::from(response)
 }
 
-/// What an answer must not echo: the credentials (raw and percent-encoded)
-/// and the request's secrets (`format: password` in the spec).
-#[derive(Clone, Copy)]
-struct Echoes<'a> {
-    credentials: &'a [Vec<u8>],
-    secrets: &'a [Vec<u8>],
-    /// A bit per byte value that starts an echo, and the shortest echo: one
-    /// pass over an answer finds where an echo may start.
-    first_bytes: [u64; 4],
-    shortest: usize,
-}
-
-impl<'a> Echoes<'a> {
-    fn new(credentials: &'a [Vec<u8>], secrets: &'a [Vec<u8>]) -> Self {
-        let mut echoes = Self {
-            credentials,
-            secrets,
-            first_bytes: [0; 4],
-            shortest: usize::MAX,
-        };
-        for echo in credentials.iter().chain(secrets) {
-            if let Some(&first) = echo.first() {
-                echoes.first_bytes[usize::from(first >> 6)] |= 1 << (first & 63);
-                echoes.shortest = echoes.shortest.min(echo.len());
-            }
-        }
-        echoes
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.credentials
-            .iter()
-            .chain(self.secrets)
-            .map(Vec::as_slice)
-    }
-
-    /// Whether any echo occurs in `haystack`.
-    fn found_in(&self, haystack: &[u8]) -> bool {
-        if haystack.len() < self.shortest {
-            return false;
-        }
-        (0..=haystack.len() - self.shortest).any(|i| {
-            let b = haystack[i];
-            self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0
-                && self.iter().any(|echo| haystack[i..].starts_with(echo))
-        })
-    }
-}
-
 /// The values of the request's secret body properties, to redact from the
-/// answer. As with credentials, values under 4 bytes are left alone.
-fn request_secrets(request: &reqwest::Request, operation_id: &str) -> Vec<Vec<u8>> {
+/// answer (short ones as whole words: see `redact`).
+fn request_secrets(request: &reqwest::Request, operation_id: &str) -> Vec<String> {
     let names = operation_facts::secret_properties(operation_id);
     if names.is_empty() {
         return Vec::new();
@@ -285,48 +248,11 @@ fn request_secrets(request: &reqwest::Request, operation_id: &str) -> Vec<Vec<u8
     let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
         return Vec::new();
     };
-    let mut secrets: Vec<Vec<u8>> = names
+    names
         .iter()
         .filter_map(|name| fields.get(*name)?.as_str())
-        .filter(|value| value.len() >= MIN_SCRUBBED_LEN)
-        .map(|value| value.as_bytes().to_vec())
-        .collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
-}
-
-/// `bytes` with every echo replaced; no copy when there is none.
-fn scrub(bytes: Bytes, echoes: Echoes<'_>) -> Bytes {
-    if !echoes.found_in(&bytes) {
-        return bytes;
-    }
-    let mut out = bytes.to_vec();
-    for echo in echoes.iter() {
-        out = replace_all(&out, echo, REDACTED.as_bytes());
-    }
-    Bytes::from(out)
-}
-
-fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
-    for value in headers.values_mut() {
-        if echoes.found_in(value.as_bytes()) {
-            let clean = scrub(Bytes::copy_from_slice(value.as_bytes()), echoes);
-            *value = HeaderValue::from_maybe_shared(clean)
-                .unwrap_or_else(|_| HeaderValue::from_static(REDACTED));
-        }
-    }
-}
-
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The answer's body is over the configured limit. Travels as the source of
@@ -353,67 +279,5 @@ impl futures_core::Stream for FailingBody {
 
     fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Poll::Ready(self.0.take().map(Err))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::client::Credentials;
-
-    #[test]
-    fn echoes_are_found_anywhere_and_only_whole() {
-        let credentials = [b"abc".to_vec(), b"zzzz".to_vec()];
-        let secrets = [b"9876".to_vec()];
-        let echoes = Echoes::new(&credentials, &secrets);
-        for found in [
-            &b"abcdef"[..],
-            b"defabc",
-            b"xxabxabcx",
-            b"zzzz",
-            b"12 9876",
-            b"abc",
-        ] {
-            assert!(echoes.found_in(found), "{found:?}");
-        }
-        for not_found in [&b"abdef"[..], b"ab", b"", b"zzz", b"987", b"9a876 zz zzz"] {
-            assert!(!echoes.found_in(not_found), "{not_found:?}");
-        }
-        let none = Echoes::new(&[], &[]);
-        assert!(!none.found_in(b"anything"));
-    }
-
-    #[test]
-    fn replace_all_replaces_every_occurrence() {
-        assert_eq!(
-            replace_all(b"xSECRETySECRET", b"SECRET", b"<r>"),
-            b"x<r>y<r>"
-        );
-        assert_eq!(replace_all(b"nothing", b"SECRET", b"<r>"), b"nothing");
-    }
-
-    #[test]
-    fn scrub_removes_raw_and_encoded_credentials() {
-        let credentials =
-            Credentials::new("", "inst ance", "tok/en12", Some("client-token-1")).unwrap();
-        let body = Bytes::from_static(
-            b"Cannot POST /instances/inst%20ance/token/tok%2Fen12/x inst ance tok/en12 client-token-1",
-        );
-        let secrets = [b"123456".to_vec()];
-        let echoes = Echoes::new(&credentials.echoes, &secrets);
-        let body = [&body[..], b" pin 123456"].concat().into();
-        let clean = scrub(body, echoes);
-        let text = String::from_utf8(clean.to_vec()).unwrap();
-        for secret in [
-            "inst ance",
-            "inst%20ance",
-            "tok/en12",
-            "tok%2Fen12",
-            "client-token-1",
-            "123456",
-        ] {
-            assert!(!text.contains(secret), "{secret} in {text}");
-        }
-        assert_eq!(text.matches(REDACTED).count(), 6, "{text}");
     }
 }

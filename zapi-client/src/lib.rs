@@ -65,16 +65,19 @@
 
 mod answer;
 mod attempts;
+mod base_url;
 mod checks;
 mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod redact;
 mod retry;
 #[cfg(feature = "simulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod simulator;
+mod sanitize;
 mod tls;
 mod trace;
 
@@ -159,7 +162,7 @@ pub mod mock {
 pub use client::{
     BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
-    Transport, TransportBuilder, USER_AGENT,
+    MAX_RESPONSE_BYTES_CEILING, Transport, TransportBuilder, USER_AGENT,
 };
 pub use error::{EXCERPT_BYTES, Error, GeneratedError, TransportError};
 // Listed one by one: a glob would also re-export progenitor's `Error`, and the

@@ -4,6 +4,8 @@
 use std::hash::{BuildHasher, RandomState};
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use reqwest::StatusCode;
 
 /// Retries for failures that a later attempt can fix, with exponential
@@ -64,11 +66,18 @@ impl RetryPolicy {
         self
     }
 
-    /// No retry starts after this much time since the first attempt began,
-    /// waits included.
+    /// The whole call, attempts and waits included, ends within this much
+    /// time from its start: each attempt's timeout is the transport's
+    /// `timeout`, capped by what is left, and no retry starts after it.
     pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
         self
+    }
+
+    /// When a call that started at `started` must end; `None` when that is
+    /// beyond what `Instant` can hold (no bound then).
+    pub(crate) fn deadline(&self, started: Instant) -> Option<Instant> {
+        started.checked_add(self.max_elapsed)
     }
 
     /// How long to wait before attempt `attempt + 1`, or `None` to stop.
@@ -89,10 +98,13 @@ impl RetryPolicy {
                     .initial_backoff
                     .saturating_mul(1u32 << (attempt - 1).min(16))
                     .min(self.max_backoff);
+                // A fraction under 1 of a Duration: cannot overflow.
                 ceiling.mul_f64(random_fraction())
             }
         };
-        (elapsed + delay < self.max_elapsed).then_some(delay)
+        // Checked: `Retry-After` is the server's number (up to u64::MAX seconds).
+        let resumes = elapsed.checked_add(delay)?;
+        (resumes < self.max_elapsed).then_some(delay)
     }
 }
 
@@ -211,6 +223,72 @@ mod tests {
             policy.next_delay(1, Duration::from_millis(27_999), asked),
             asked
         );
+    }
+
+    fn extreme_duration() -> impl proptest::strategy::Strategy<Value = Duration> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::from_nanos(1)),
+            Just(Duration::MAX),
+            Just(Duration::from_secs(u64::MAX)),
+            Just(Duration::from_secs(u64::MAX - 1)),
+            (any::<u64>(), 0..1_000_000_000u32).prop_map(|(s, n)| Duration::new(s, n)),
+            (0..100_000u64).prop_map(Duration::from_millis),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4_000))]
+
+        /// No server value and no policy bound panics; the delay stays within
+        /// the policy's bounds.
+        #[test]
+        fn delays_never_panic_and_stay_within_bounds(
+            attempt in proptest::prelude::any::<u32>(),
+            max_attempts in proptest::prelude::any::<u32>(),
+            initial in extreme_duration(),
+            max_backoff in extreme_duration(),
+            max_elapsed in extreme_duration(),
+            elapsed in extreme_duration(),
+            retry_after_secs in proptest::option::of(proptest::prop_oneof![
+                proptest::prelude::Just(u64::MAX),
+                proptest::prelude::Just(u64::MAX - 1),
+                proptest::prelude::any::<u64>(),
+                0..100u64,
+            ]),
+        ) {
+            let policy = RetryPolicy::default()
+                .max_attempts(max_attempts)
+                .initial_backoff(initial)
+                .max_backoff(max_backoff)
+                .max_elapsed(max_elapsed);
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Some(secs) = retry_after_secs {
+                headers.insert(reqwest::header::RETRY_AFTER, secs.into());
+            }
+            let asked = retry_after(&headers);
+            proptest::prop_assert_eq!(asked, retry_after_secs.map(Duration::from_secs));
+            let _ = policy.deadline(Instant::now());
+            if let Some(delay) = policy.next_delay(attempt.max(1), elapsed, asked) {
+                proptest::prop_assert!(delay <= max_backoff);
+                proptest::prop_assert!(elapsed.checked_add(delay).is_some_and(|t| t < max_elapsed));
+            }
+        }
+    }
+
+    #[test]
+    fn the_largest_retry_after_with_an_unbounded_policy_does_not_panic() {
+        let policy = RetryPolicy::default().max_backoff(Duration::MAX);
+        let asked = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(policy.next_delay(1, Duration::from_secs(1), asked), None);
+        let unbounded = policy.max_elapsed(Duration::MAX);
+        assert_eq!(unbounded.next_delay(1, Duration::ZERO, asked), asked);
+        assert_eq!(unbounded.deadline(Instant::now()), None);
+        let jittered = unbounded
+            .initial_backoff(Duration::MAX)
+            .next_delay(1, Duration::ZERO, None);
+        assert!(jittered.is_some());
     }
 
     #[test]

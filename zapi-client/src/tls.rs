@@ -1,6 +1,7 @@
 //! HTTPS setup per TLS feature: `rustls-ring` (default) hands reqwest a rustls
 //! configuration on the ring provider with the platform's verifier;
-//! `rustls-aws-lc` and `native-tls` use reqwest's own setup.
+//! `rustls-aws-lc` and `native-tls` use reqwest's own setup. Applied after
+//! `configure_reqwest`, so nothing set there weakens it.
 
 use crate::client::BuildError;
 
@@ -168,8 +169,18 @@ pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
     extra_roots: &[Vec<u8>],
 ) -> Result<reqwest::ClientBuilder, BuildError> {
+    // Applied after `configure_reqwest`: whatever it set, reqwest's own
+    // backend (not one preconfigured in the closure), with certificate and
+    // host name verification, SNI, TLS 1.2 or later and no key log.
     #[cfg(feature = "native-tls")]
     let builder = builder.tls_backend_native();
+    #[cfg(not(feature = "native-tls"))]
+    let builder = builder.tls_backend_rustls().tls_sslkeylogfile(false);
+    let builder = builder
+        .tls_danger_accept_invalid_certs(false)
+        .tls_danger_accept_invalid_hostnames(false)
+        .tls_sni(true)
+        .tls_version_min(reqwest::tls::Version::TLS_1_2);
     let roots = extra_roots
         .iter()
         .map(|der| reqwest::Certificate::from_der(der))

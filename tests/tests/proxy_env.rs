@@ -1,0 +1,197 @@
+//! The environment's proxy variables are not read unless the caller opts in
+//! with `use_env_proxy()`: an `HTTP_PROXY` set for other programs would
+//! otherwise receive every `http://` request whole, instance id, token and
+//! Client-Token included. Through a proxy, an `https://` request is a
+//! CONNECT tunnel: the proxy sees the host and port only.
+//!
+//! No test harness: `main` sets the variables before any thread exists, so
+//! setting them is sound and every client of this process sees them.
+
+mod tls_server;
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zapi_client::{Client, Transport};
+use zapi_client_tests::server::{Reply, TestServer};
+use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
+
+/// What reached the proxy: each connection's request head.
+type Seen = Arc<Mutex<Vec<String>>>;
+
+fn main() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    // SAFETY: single-threaded here; the runtime starts below.
+    unsafe {
+        for name in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            std::env::set_var(name, &proxy_url);
+        }
+        for name in ["NO_PROXY", "no_proxy", "REQUEST_METHOD"] {
+            std::env::remove_var(name);
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let seen = runtime.block_on(proxy(listener));
+    let mut failed = 0;
+    macro_rules! run {
+        ($test:ident $(, $arg:expr)*) => {
+            seen.lock().unwrap().clear();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                runtime.block_on($test(&seen $(, $arg)*))
+            }));
+            let verdict = if outcome.is_ok() { "ok" } else { "FAILED" };
+            failed += usize::from(outcome.is_err());
+            println!("test {} ... {verdict}", stringify!($test));
+        };
+    }
+    run!(environment_proxies_are_not_used_by_default);
+    run!(use_env_proxy_sends_http_requests_whole_to_the_proxy);
+    run!(use_env_proxy_tunnels_https_so_the_proxy_sees_only_the_host);
+    run!(
+        an_explicit_proxy_is_used_without_use_env_proxy,
+        proxy_url.clone()
+    );
+    assert_eq!(failed, 0, "{failed} test(s) failed");
+}
+
+/// A proxy that records each request head and answers 502.
+async fn proxy(listener: std::net::TcpListener) -> Seen {
+    listener.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let seen = Seen::default();
+    let record = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let record = record.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                record
+                    .lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let _ = stream
+                    .write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    seen
+}
+
+fn ok() -> Reply {
+    Reply::json(200, &json!({"success": true, "hasEmail": false}))
+}
+
+/// Clients of `base_url` through `Client::builder` and `Transport`, with
+/// `use_env_proxy()` or not.
+fn clients(base_url: &str, use_env_proxy: bool) -> [Client; 2] {
+    let mut own = Client::builder(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .base_url(base_url);
+    let mut transport = Transport::builder().base_url(base_url);
+    if use_env_proxy {
+        own = own.use_env_proxy();
+        transport = transport.use_env_proxy();
+    }
+    let shared = transport
+        .build()
+        .unwrap()
+        .client(INSTANCE, TOKEN)
+        .client_token(CLIENT_TOKEN)
+        .build()
+        .unwrap();
+    [own.build().unwrap(), shared]
+}
+
+async fn environment_proxies_are_not_used_by_default(seen: &Seen) {
+    let server = TestServer::replying(ok()).await;
+    for client in clients(&server.base_url(), false) {
+        client.get_account_email().send_checked().await.unwrap();
+    }
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Vec::<String>::new(),
+        "the proxy saw them"
+    );
+}
+
+async fn use_env_proxy_sends_http_requests_whole_to_the_proxy(seen: &Seen) {
+    let server = TestServer::replying(ok()).await;
+    for client in clients(&server.base_url(), true) {
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(502), "{error:?}");
+    }
+    assert_eq!(server.request_count(), 0);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for head in seen.iter() {
+        // What the README says a proxy of an http:// base URL sees: all of it.
+        assert!(
+            head.starts_with(&format!(
+                "GET {}/instances/{INSTANCE}/token/{TOKEN}/",
+                server.base_url()
+            )),
+            "{head}"
+        );
+        assert!(
+            head.to_lowercase()
+                .contains(&format!("client-token: {}", CLIENT_TOKEN.to_lowercase())),
+            "{head}"
+        );
+    }
+}
+
+async fn use_env_proxy_tunnels_https_so_the_proxy_sees_only_the_host(seen: &Seen) {
+    let port = tls_server::tls_server().await;
+    for client in clients(&format!("https://localhost:{port}"), true) {
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        assert!(
+            error.is_connect() || matches!(error, zapi_client::Error::Transport(_)),
+            "{error:?}"
+        );
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for head in seen.iter() {
+        assert!(
+            head.starts_with(&format!("CONNECT localhost:{port} ")),
+            "{head}"
+        );
+        for secret in [INSTANCE, TOKEN, CLIENT_TOKEN] {
+            assert!(!head.contains(secret), "{head}");
+        }
+    }
+}
+
+async fn an_explicit_proxy_is_used_without_use_env_proxy(seen: &Seen, proxy_url: String) {
+    let server = TestServer::replying(ok()).await;
+    let client = Client::builder(INSTANCE, TOKEN)
+        .base_url(server.base_url())
+        .configure_reqwest(move |b| b.proxy(reqwest::Proxy::http(&proxy_url).unwrap()))
+        .build()
+        .unwrap();
+    let error = client.get_account_email().send_checked().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502), "{error:?}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(server.request_count(), 0);
+}
