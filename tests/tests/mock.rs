@@ -229,7 +229,7 @@ async fn when_matches_the_token_and_the_client_token() {
             ..Default::default()
         });
     });
-    for (with_token, client) in clients(&server, "a b/c", 2_000) {
+    for (with_token, client) in clients(&server, "a%b/c", 2_000) {
         let answer = client.get_account_email().send_checked().await.unwrap();
         assert_eq!(answer.has_email, with_token);
     }

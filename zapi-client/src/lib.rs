@@ -74,10 +74,10 @@ mod generated;
 mod hooks;
 mod redact;
 mod retry;
+mod sanitize;
 #[cfg(feature = "simulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod simulator;
-mod sanitize;
 mod tls;
 mod trace;
 
