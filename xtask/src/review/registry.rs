@@ -410,6 +410,13 @@ pub const RULES: &[Rule] = &[
         "`x-zapi-check`: the hand-written function that checks a value instead of the pattern's regex",
     ),
     rule(
+        "input-reasons-changed",
+        No,
+        No,
+        Yes,
+        "`x-zapi-reasons`: what `Error::InvalidInput` says when a length or pattern fails",
+    ),
+    rule(
         "extension-changed",
         No,
         No,

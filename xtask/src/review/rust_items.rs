@@ -166,8 +166,11 @@ fn breaks_compile(key: &str, old: &str, new: &str) -> bool {
         lines.sort();
         (derives, lines)
     };
-    let (old_derives, old_lines) = meaningful(old);
-    let (new_derives, new_lines) = meaningful(new);
+    // `crate::GeneratedError` is zapi-client's name for progenitor's
+    // `Error<types::ErrorBody>`: the same type, spelled two ways.
+    let unalias = |text: &str| text.replace("crate::GeneratedError", "Error<types::ErrorBody>");
+    let (old_derives, old_lines) = meaningful(&unalias(old));
+    let (new_derives, new_lines) = meaningful(&unalias(new));
     !old_derives.is_subset(&new_derives) || old_lines != new_lines
 }
 

@@ -28,6 +28,10 @@ fn fact(key: &str) -> Option<(&'static str, &'static str)> {
             "check-changed",
             "the hand-written function that checks the value",
         ),
+        "x-zapi-reasons" => (
+            "input-reasons-changed",
+            "what an input error says when a constraint fails",
+        ),
         _ => return None,
     })
 }
