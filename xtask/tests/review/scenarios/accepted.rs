@@ -219,3 +219,35 @@ fn accepted_breaks_file_parses_and_needs_location_and_reason() {
     let text = std::fs::read_to_string(root.join(review::ACCEPTED_PATH)).unwrap();
     assert!(review::accepted::parse(&text).unwrap().released.is_some());
 }
+
+#[test]
+fn behaviour_changes_are_gated_only_when_asked_and_accepted_like_breaks() {
+    let old = Snapshot::spec(spec_text());
+    let new = Snapshot::spec(edited(|spec| {
+        *at(
+            spec,
+            "/paths/~1security~1verify-email/post/x-zapi-retry-safe",
+        ) = json!(false);
+    }));
+    let review = review::review(&old, &new, &AcceptedFile::default()).unwrap();
+    assert!(!review.breaking());
+    let breaking_only = FailOn {
+        breaking: true,
+        ..FailOn::default()
+    };
+    assert!(review::failures(&review, breaking_only, "main").is_empty());
+    let behaviour = FailOn {
+        behaviour: true,
+        ..FailOn::default()
+    };
+    let failures = review::failures(&review, behaviour, "main");
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains("retry-safety-changed"), "{failures:?}");
+    let accepted = accepting(vec![accept(
+        "retry-safety-changed",
+        Some("verify_account_email"),
+        "verify_account_email",
+    )]);
+    let review = review::review(&old, &new, &accepted).unwrap();
+    assert!(review::failures(&review, behaviour, "main").is_empty());
+}

@@ -47,6 +47,27 @@ fn the_command_exits_2_with_one_line_when_it_cannot_run() {
             .unwrap()
             .contains("review [--base REV|release]")
     );
+
+    // `--help` is the review's own help, exit 0 (it used to be an unknown argument).
+    for flag in ["--help", "-h"] {
+        let help = run(&["review", flag]);
+        assert_eq!(help.status.code(), Some(0), "{flag}");
+        let text = String::from_utf8(help.stdout).unwrap();
+        for option in ["--base", "--format", "--fail-on", "--rules", "release"] {
+            assert!(
+                text.contains(option),
+                "{flag} does not mention {option}:\n{text}"
+            );
+        }
+    }
+    let output = run(&["review", "--fail-on", "everything"]);
+    assert_eq!(output.status.code(), Some(2));
+    let rules = run(&["review", "--rules"]);
+    assert_eq!(rules.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(rules.stdout).unwrap(),
+        xtask::review::registry::table()
+    );
 }
 
 /// A git repository in a fresh temporary directory, removed on drop.
