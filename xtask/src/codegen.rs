@@ -485,6 +485,10 @@ pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
     let outputs = [
         (OUTPUT_PATH, generate(&spec_path)?),
         (MOCK_OUTPUT_PATH, generate_mock(&spec_path)?),
+        (
+            crate::test_operations::OUTPUT_PATH,
+            crate::test_operations::generate_file(&spec_path)?,
+        ),
     ];
     let mut diff = String::new();
     let mut written = false;

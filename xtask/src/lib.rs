@@ -12,3 +12,4 @@ pub mod mocks;
 pub mod review;
 pub mod secrets;
 pub mod surface;
+pub mod test_operations;
