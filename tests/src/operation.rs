@@ -37,6 +37,20 @@ impl Op {
         spec::response_example(path, &method.to_lowercase())
     }
 
+    /// Z-API's failure answer for the operation with `message`: its success
+    /// field (`x-zapi-success-field`, else `success`) false and its failure
+    /// message property (`x-zapi-failure-message`, else `message`).
+    pub fn failure_answer(self, message: &str) -> Value {
+        let operation = self.spec_operation();
+        let success = operation["x-zapi-success-field"]
+            .as_str()
+            .unwrap_or("success");
+        let property = operation["x-zapi-failure-message"]
+            .as_str()
+            .unwrap_or("message");
+        serde_json::json!({ success: false, property: message })
+    }
+
     /// The spec's example request body, for operations that have a body.
     pub fn request_example(self) -> Option<Value> {
         let (method, path) = self.method_and_path();

@@ -102,7 +102,7 @@ async fn every_operations_failure_answer_is_unsuccessful_with_the_message() {
     for op in Op::ALL {
         let server = TestServer::replying(Reply::json(
             200,
-            &json!({"success": false, "message": "instance not connected"}),
+            &op.failure_answer("instance not connected"),
         ))
         .await;
         match op.call(&client_for(&server)).await {

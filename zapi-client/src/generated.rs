@@ -2505,6 +2505,9 @@ pub(crate) mod operation_facts {
     /// `EmailAddress`'s pattern, which `checks::email_address` implements.
     #[cfg(test)]
     pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
+    /// Answer properties whose schema has `format: password`: error
+    /// excerpts of raw answers blank their values.
+    pub(crate) const ANSWER_SECRET_PROPERTIES: &[&str] = &[];
 }
 impl builder::GetAccountEmail<'_> {
     /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).
