@@ -16,10 +16,15 @@ pub enum Op {
     RemoveSecurityCode,
     ConfirmSecurityCode,
     ForgotSecurityCode,
+    CheckRegistrationAvailability,
+    RequestRegistrationCode,
+    RespondCaptcha,
+    ConfirmRegistrationCode,
+    RequestUnbanning,
 }
 impl Op {
     /// Every operation, in the spec's order.
-    pub const ALL: [Op; 9] = [
+    pub const ALL: [Op; 14] = [
         Op::GetAccountEmail,
         Op::SetAccountEmail,
         Op::VerifyAccountEmail,
@@ -29,6 +34,11 @@ impl Op {
         Op::RemoveSecurityCode,
         Op::ConfirmSecurityCode,
         Op::ForgotSecurityCode,
+        Op::CheckRegistrationAvailability,
+        Op::RequestRegistrationCode,
+        Op::RespondCaptcha,
+        Op::ConfirmRegistrationCode,
+        Op::RequestUnbanning,
     ];
     /// The spec's operationId.
     pub fn id(self) -> &'static str {
@@ -42,6 +52,11 @@ impl Op {
             Op::RemoveSecurityCode => "remove_security_code",
             Op::ConfirmSecurityCode => "confirm_security_code",
             Op::ForgotSecurityCode => "forgot_security_code",
+            Op::CheckRegistrationAvailability => "check_registration_availability",
+            Op::RequestRegistrationCode => "request_registration_code",
+            Op::RespondCaptcha => "respond_captcha",
+            Op::ConfirmRegistrationCode => "confirm_registration_code",
+            Op::RequestUnbanning => "request_unbanning",
         }
     }
     /// Calls the operation through `send_checked` with `body` (JSON,
@@ -160,6 +175,76 @@ impl Op {
                         .map(|a| ("success", a)),
                 )
             }
+            Op::CheckRegistrationAvailability => {
+                outcome(
+                    client
+                        .check_registration_availability()
+                        .body(
+                            typed::<
+                                zapi_client::types::CheckRegistrationAvailabilityRequest,
+                            >(self, body),
+                        )
+                        .send_checked()
+                        .await
+                        .map(|o| (o.name(), o.into_answer())),
+                )
+            }
+            Op::RequestRegistrationCode => {
+                outcome(
+                    client
+                        .request_registration_code()
+                        .body(
+                            typed::<
+                                zapi_client::types::RequestRegistrationCodeRequest,
+                            >(self, body),
+                        )
+                        .send_checked()
+                        .await
+                        .map(|o| (o.name(), o.into_answer())),
+                )
+            }
+            Op::RespondCaptcha => {
+                outcome(
+                    client
+                        .respond_captcha()
+                        .body(
+                            typed::<
+                                zapi_client::types::RespondCaptchaRequest,
+                            >(self, body),
+                        )
+                        .send_checked()
+                        .await
+                        .map(|a| ("success", a)),
+                )
+            }
+            Op::ConfirmRegistrationCode => {
+                outcome(
+                    client
+                        .confirm_registration_code()
+                        .body(
+                            typed::<
+                                zapi_client::types::ConfirmRegistrationCodeRequest,
+                            >(self, body),
+                        )
+                        .send_checked()
+                        .await
+                        .map(|o| (o.name(), o.into_answer())),
+                )
+            }
+            Op::RequestUnbanning => {
+                outcome(
+                    client
+                        .request_unbanning()
+                        .body(
+                            typed::<
+                                zapi_client::types::RequestUnbanningRequest,
+                            >(self, body),
+                        )
+                        .send_checked()
+                        .await
+                        .map(|a| ("success", a)),
+                )
+            }
         }
     }
     /// A typed mock of the operation on `server` (`zapi_client::mock`)
@@ -267,6 +352,76 @@ impl Op {
             Op::ForgotSecurityCode => {
                 server
                     .forgot_security_code(|_, then| {
+                        then.ok(
+                            &serde_json::from_value(answer.clone())
+                                .expect("the answer decodes"),
+                        );
+                    })
+            }
+            Op::CheckRegistrationAvailability => {
+                server
+                    .check_registration_availability(|when, then| {
+                        let body: zapi_client::types::CheckRegistrationAvailabilityRequest = typed(
+                            self,
+                            request,
+                        );
+                        when.body(&body);
+                        then.ok(
+                            &serde_json::from_value(answer.clone())
+                                .expect("the answer decodes"),
+                        );
+                    })
+            }
+            Op::RequestRegistrationCode => {
+                server
+                    .request_registration_code(|when, then| {
+                        let body: zapi_client::types::RequestRegistrationCodeRequest = typed(
+                            self,
+                            request,
+                        );
+                        when.body(&body);
+                        then.ok(
+                            &serde_json::from_value(answer.clone())
+                                .expect("the answer decodes"),
+                        );
+                    })
+            }
+            Op::RespondCaptcha => {
+                server
+                    .respond_captcha(|when, then| {
+                        let body: zapi_client::types::RespondCaptchaRequest = typed(
+                            self,
+                            request,
+                        );
+                        when.body(&body);
+                        then.ok(
+                            &serde_json::from_value(answer.clone())
+                                .expect("the answer decodes"),
+                        );
+                    })
+            }
+            Op::ConfirmRegistrationCode => {
+                server
+                    .confirm_registration_code(|when, then| {
+                        let body: zapi_client::types::ConfirmRegistrationCodeRequest = typed(
+                            self,
+                            request,
+                        );
+                        when.body(&body);
+                        then.ok(
+                            &serde_json::from_value(answer.clone())
+                                .expect("the answer decodes"),
+                        );
+                    })
+            }
+            Op::RequestUnbanning => {
+                server
+                    .request_unbanning(|when, then| {
+                        let body: zapi_client::types::RequestUnbanningRequest = typed(
+                            self,
+                            request,
+                        );
+                        when.body(&body);
                         then.ok(
                             &serde_json::from_value(answer.clone())
                                 .expect("the answer decodes"),
