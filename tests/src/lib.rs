@@ -2,6 +2,8 @@
 //! and the spec's examples. The public-surface rendering is `xtask::surface`,
 //! shared with `cargo xtask review`.
 
+#[rustfmt::skip]
+mod generated_operations;
 pub mod operation;
 pub mod server;
 pub mod spec;

@@ -1,55 +1,19 @@
 //! The spec's operations, each called the way a user would with the spec's
 //! example input, so every test exercises all of them the same way. Method,
-//! path and examples come from openapi/zapi.yaml by operationId; only the
-//! typed call is written per operation.
+//! path and examples come from openapi/zapi.yaml by operationId; the typed
+//! call and mock of each operation are generated from the spec
+//! (tests/src/generated_operations.rs, `cargo xtask codegen`).
 
 use serde_json::Value;
+use zapi_client::mock::httpmock::{Mock, MockServer};
 use zapi_client::{Client, Error};
 
 use crate::server::{RecordedRequest, Reply, TestServer};
 use crate::{client_for, spec};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Set,
-    Verify,
-    Get,
-    Remove,
-    SetPin,
-    GetHasPin,
-    RemovePin,
-    ConfirmPin,
-    ForgotPin,
-}
+pub use crate::generated_operations::Op;
 
 impl Op {
-    pub const ALL: [Op; 9] = [
-        Op::Set,
-        Op::Verify,
-        Op::Get,
-        Op::Remove,
-        Op::SetPin,
-        Op::GetHasPin,
-        Op::RemovePin,
-        Op::ConfirmPin,
-        Op::ForgotPin,
-    ];
-
-    /// The spec's operationId.
-    pub fn id(self) -> &'static str {
-        match self {
-            Op::Set => "set_account_email",
-            Op::Verify => "verify_account_email",
-            Op::Get => "get_account_email",
-            Op::Remove => "remove_account_email",
-            Op::SetPin => "set_security_code",
-            Op::GetHasPin => "get_has_security_code",
-            Op::RemovePin => "remove_security_code",
-            Op::ConfirmPin => "confirm_security_code",
-            Op::ForgotPin => "forgot_security_code",
-        }
-    }
-
     /// `("POST", "/security/email")`, from the spec.
     pub fn method_and_path(self) -> (&'static str, &'static str) {
         let (method, path) = spec::method_and_path(self.id());
@@ -73,6 +37,20 @@ impl Op {
         spec::response_example(path, &method.to_lowercase())
     }
 
+    /// Z-API's failure answer for the operation with `message`: its success
+    /// field (`x-zapi-success-field`, else `success`) false and its failure
+    /// message property (`x-zapi-failure-message`, else `message`).
+    pub fn failure_answer(self, message: &str) -> Value {
+        let operation = self.spec_operation();
+        let success = operation["x-zapi-success-field"]
+            .as_str()
+            .unwrap_or("success");
+        let property = operation["x-zapi-failure-message"]
+            .as_str()
+            .unwrap_or("message");
+        serde_json::json!({ success: false, property: message })
+    }
+
     /// The spec's example request body, for operations that have a body.
     pub fn request_example(self) -> Option<Value> {
         let (method, path) = self.method_and_path();
@@ -91,56 +69,19 @@ impl Op {
     /// Calls the operation through `send_checked` with `body` (JSON, decoded
     /// into the operation's typed request); the decoded answer as JSON.
     pub async fn call_with(self, client: &Client, body: Option<&Value>) -> Result<Value, Error> {
-        fn json<T: serde::Serialize>(answer: Result<T, Error>) -> Result<Value, Error> {
-            answer.map(|v| serde_json::to_value(v).expect("serializes"))
-        }
-        fn typed<T: serde::de::DeserializeOwned>(op: Op, body: Option<&Value>) -> T {
-            let body = body.unwrap_or_else(|| panic!("{op:?} needs a body"));
-            serde_json::from_value(body.clone()).expect("the body decodes")
-        }
-        match self {
-            Op::Set => json(
-                client
-                    .set_account_email()
-                    .body(typed::<zapi_client::types::SetAccountEmailRequest>(
-                        self, body,
-                    ))
-                    .send_checked()
-                    .await,
-            ),
-            Op::Verify => json(
-                client
-                    .verify_account_email()
-                    .body(typed::<zapi_client::types::VerifyAccountEmailRequest>(
-                        self, body,
-                    ))
-                    .send_checked()
-                    .await,
-            ),
-            Op::Get => json(client.get_account_email().send_checked().await),
-            Op::Remove => json(client.remove_account_email().send_checked().await),
-            Op::SetPin => json(
-                client
-                    .set_security_code()
-                    .body(typed::<zapi_client::types::SetSecurityCodeRequest>(
-                        self, body,
-                    ))
-                    .send_checked()
-                    .await,
-            ),
-            Op::GetHasPin => json(client.get_has_security_code().send_checked().await),
-            Op::RemovePin => json(client.remove_security_code().send_checked().await),
-            Op::ConfirmPin => json(
-                client
-                    .confirm_security_code()
-                    .body(typed::<zapi_client::types::ConfirmSecurityCodeRequest>(
-                        self, body,
-                    ))
-                    .send_checked()
-                    .await,
-            ),
-            Op::ForgotPin => json(client.forgot_security_code().send_checked().await),
-        }
+        self.call_outcome_with(client, body)
+            .await
+            .map(|(_, answer)| answer)
+    }
+
+    /// A typed mock of the operation on `server` that expects the spec's
+    /// example request and answers the spec's 200 example.
+    pub fn mock_example(self, server: &MockServer) -> Mock<'_> {
+        self.mock(
+            server,
+            self.request_example().as_ref(),
+            &self.response_example(),
+        )
     }
 
     /// Calls the operation with the spec's example input against a fresh

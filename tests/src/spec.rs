@@ -42,19 +42,60 @@ pub fn operation(path: &str, method: &str) -> Value {
     op
 }
 
+/// A media type's `example`, or the value of the first of its named
+/// `examples` in the spec's order (OpenAPI allows one or the other): the one
+/// tests send and expect. `keys` lead from the operation to the media type.
+fn first_example(path: &str, method: &str, keys: &[&str]) -> Value {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/zapi.yaml"),
+    )
+    .expect("read openapi/zapi.yaml");
+    // serde_norway keeps the YAML's key order (serde_json's map sorts).
+    let spec: serde_norway::Value = serde_norway::from_str(&text).expect("YAML");
+    let mut media = &spec["paths"][path][method];
+    for key in keys {
+        media = &media[*key];
+    }
+    let example = match media["examples"]
+        .as_mapping()
+        .and_then(|named| named.values().next())
+    {
+        Some(first) => &first["value"],
+        None => &media["example"],
+    };
+    serde_json::to_value(example).expect("an example is JSON")
+}
+
+/// Every named example of a media type (`examples`), or its single
+/// `example` under the name `example`.
+pub fn named_examples(media: &Value) -> Vec<(String, Value)> {
+    match media["examples"].as_object() {
+        Some(named) => named
+            .iter()
+            .map(|(name, example)| (name.clone(), example["value"].clone()))
+            .collect(),
+        None => vec![("example".to_owned(), media["example"].clone())],
+    }
+}
+
 /// The example request body of an operation.
 pub fn request_example(path: &str, method: &str) -> Value {
-    let example =
-        operation(path, method)["requestBody"]["content"]["application/json"]["example"].clone();
+    let example = first_example(
+        path,
+        method,
+        &["requestBody", "content", "application/json"],
+    );
     assert!(!example.is_null(), "no request example for {method} {path}");
     example
 }
 
 /// The example of an operation's 200 answer.
 pub fn response_example(path: &str, method: &str) -> Value {
-    let example =
-        operation(path, method)["responses"]["200"]["content"]["application/json"]["example"]
-            .clone();
+    let example = first_example(
+        path,
+        method,
+        &["responses", "200", "content", "application/json"],
+    );
     assert!(!example.is_null(), "no 200 example for {method} {path}");
     example
 }

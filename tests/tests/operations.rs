@@ -102,7 +102,7 @@ async fn every_operations_failure_answer_is_unsuccessful_with_the_message() {
     for op in Op::ALL {
         let server = TestServer::replying(Reply::json(
             200,
-            &json!({"success": false, "message": "instance not connected"}),
+            &op.failure_answer("instance not connected"),
         ))
         .await;
         match op.call(&client_for(&server)).await {
@@ -116,7 +116,8 @@ async fn every_operations_failure_answer_is_unsuccessful_with_the_message() {
 
 #[tokio::test]
 async fn without_a_client_token_no_header_is_sent() {
-    let server = TestServer::replying(Reply::json(200, &Op::Get.response_example())).await;
+    let server =
+        TestServer::replying(Reply::json(200, &Op::GetAccountEmail.response_example())).await;
     let client = Client::builder(INSTANCE, TOKEN)
         .base_url(server.base_url())
         .build()
@@ -196,7 +197,8 @@ async fn invalid_email_is_rejected_before_sending() {
 
 #[tokio::test]
 async fn base_url_path_stem_is_kept_before_the_credentials() {
-    let server = TestServer::replying(Reply::json(200, &Op::Get.response_example())).await;
+    let server =
+        TestServer::replying(Reply::json(200, &Op::GetAccountEmail.response_example())).await;
     let client = Client::builder(INSTANCE, TOKEN)
         .client_token(CLIENT_TOKEN)
         .base_url(format!("{}/zapi/", server.base_url()))

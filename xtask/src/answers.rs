@@ -35,19 +35,22 @@ pub fn apply(file: &mut syn::File, facts: &[OperationFacts]) -> Result<(), Strin
         let constructor: syn::Item = match &fact.failure_message {
             Some(property) => {
                 let field = format_ident!("{}", crate::facts::snake_case(property));
+                let success = &fact.success_field;
                 let doc = format!(
-                    " Z-API's failure answer, `{{\"success\": false, \"{property}\": message}}`, \
+                    " Z-API's failure answer, `{{\"{success}\": false, \"{property}\": message}}`, \
                      which `send_checked` returns as `Error::Unsuccessful` (a mock's \
-                     `then.failure(message)`). `Default` is `success: false` and nothing else; \
-                     a success is `{0} {{ success: true, ..Default::default() }}`.",
-                    fact.answer_type
+                     `then.failure(message)`). `Default` is `{success}: false` and nothing else; \
+                     a success is `{0} {{ {1}: true, ..Default::default() }}`.",
+                    fact.answer_type,
+                    crate::facts::snake_case(success),
                 );
+                let success_ident = format_ident!("{}", crate::facts::snake_case(success));
                 syn::parse_quote! {
                     impl #ident {
                         #[doc = #doc]
                         pub fn failure(message: impl Into<::std::string::String>) -> Self {
                             Self {
-                                success: false,
+                                #success_ident: false,
                                 #field: Some(message.into()),
                                 ..Default::default()
                             }

@@ -130,6 +130,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let checks = crate::checks::read(&spec).map_err(failed)?;
     let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
     let examples = crate::docs::request_examples(&spec);
+    let shapes = crate::answer_types::read(&spec).map_err(failed)?;
     generate_with(
         spec_path,
         |generator| generator.generate_tokens(&spec),
@@ -143,9 +144,13 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             crate::checks::apply_reasons(file, &reasons)?;
             crate::docs::apply(file, &examples)?;
             crate::answers::apply(file, &facts)?;
+            crate::outcomes::apply(file, &facts)?;
+            crate::answer_types::apply(file, &shapes)?;
+            let extra = crate::checks::pattern_consts(&checks);
+            let answer_secrets = crate::answer_types::answer_secret_properties(&spec, &secrets);
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
                 &facts,
-                crate::checks::pattern_consts(&checks),
+                quote::quote!(#extra #answer_secrets),
             ))
             .map_err(|e| e.to_string())?;
             file.items.extend(facts.items);
@@ -485,6 +490,10 @@ pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
     let outputs = [
         (OUTPUT_PATH, generate(&spec_path)?),
         (MOCK_OUTPUT_PATH, generate_mock(&spec_path)?),
+        (
+            crate::test_operations::OUTPUT_PATH,
+            crate::test_operations::generate_file(&spec_path)?,
+        ),
     ];
     let mut diff = String::new();
     let mut written = false;

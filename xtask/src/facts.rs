@@ -7,11 +7,12 @@
 //! | `x-zapi-retry-safe: bool` (required) | repeating the call after a request that may have reached Z-API leaves the account as one call would | `operation_facts::retry_safe` |
 //! | `x-zapi-failure-message: <property>` | the 200 answer's property that says why when `success` is false | `send_checked` of the operation |
 //! | `format: password` on a component schema (xtask/src/secrets.rs) | the value is a secret | redacted `Debug`/`Display`; `operation_facts::secret_properties` |
+//! | `x-zapi-success-field`, `x-zapi-outcomes` (xtask/src/outcomes.rs) | which property says success; answers that ask for another step | `send_checked` of the operation |
 //! | `x-zapi-bodiless-content-type: <media type>` | a POST without body still sends this `Content-Type` (the vendor's examples do, and Z-API answers 415 without it) | `operation_facts::bodiless_content_type` |
 //!
 //! Every operation's 200 answer must be a `$ref` to an object schema with a
-//! required boolean `success`: `send_checked` turns `success: false` into
-//! `Error::Unsuccessful`.
+//! required boolean `success` (or the property `x-zapi-success-field` names):
+//! `send_checked` turns `success: false` into `Error::Unsuccessful`.
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 use proc_macro2::TokenStream;
@@ -34,6 +35,10 @@ pub struct OperationFacts {
     pub answer_type: String,
     /// JSON names of the request body properties that hold a secret.
     pub secret_properties: Vec<String>,
+    /// JSON name of the answer's boolean that says success (`x-zapi-success-field`).
+    pub success_field: String,
+    /// `x-zapi-outcomes`, when the operation has them.
+    pub outcomes: Option<crate::outcomes::Outcomes>,
 }
 
 /// Reads every operation's facts; `Err` names the operation and what is missing.
@@ -76,16 +81,18 @@ pub fn read(
             Some(ReferenceOr::Item(schema)) => Some(&schema.schema_kind),
             _ => None,
         };
-        if !required("success")
+        let success_field = crate::outcomes::success_field(&id, operation)?;
+        if !required(&success_field)
             || !matches!(
-                property_type("success"),
+                property_type(&success_field),
                 Some(SchemaKind::Type(Type::Boolean(_)))
             )
         {
             return Err(format!(
-                "{id}: {answer_type} must have a required boolean `success`"
+                "{id}: {answer_type} must have a required boolean `{success_field}`"
             ));
         }
+        let outcomes = crate::outcomes::read(spec, &id, operation, answer)?;
         if let Some(message) = &failure_message {
             // `send_checked` hands it to `Error::Unsuccessful` as a String.
             if let Some(SchemaKind::Type(Type::String(string))) = property_type(message)
@@ -134,6 +141,8 @@ pub fn read(
             failure_message,
             bodiless_content_type,
             answer_type,
+            success_field,
+            outcomes,
         });
     }
     Ok(facts)
@@ -245,6 +254,10 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
                 " (this operation is not repeated after a failure that may have reached Z-API)"
             }
         );
+        let success = format_ident!("{}", snake_case(&f.success_field));
+        if let Some(outcomes) = &f.outcomes {
+            return crate::outcomes::send_checked(id, &f.success_field, outcomes, message, &doc);
+        }
         quote! {
             impl builder::#builder<'_> {
                 #[doc = #doc]
@@ -254,7 +267,7 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
                     let answer = sent.as_mut().await;
                     let attempts = crate::attempts::take(sent);
                     crate::error::checked(call, answer, attempts, |answer| {
-                        (!answer.success).then(|| #message)
+                        (!answer.#success).then(|| #message)
                     })
                     .await
                 }

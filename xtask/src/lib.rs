@@ -1,6 +1,7 @@
 //! Maintainer tasks for the zapi-client workspace, as a library so tests can
 //! call them as ordinary code (`cargo xtask` is the command-line front end).
 
+pub mod answer_types;
 pub mod answers;
 pub mod bench;
 pub mod checks;
@@ -9,6 +10,8 @@ pub mod constructor;
 pub mod docs;
 pub mod facts;
 pub mod mocks;
+pub mod outcomes;
 pub mod review;
 pub mod secrets;
 pub mod surface;
+pub mod test_operations;

@@ -58,18 +58,20 @@ fn codegen_command(check: bool) -> ExitCode {
     match report.outcome {
         Outcome::UpToDate => {
             println!(
-                "{} and {} are up to date with {} ({ms} ms)",
+                "{}, {} and {} are up to date with {} ({ms} ms)",
                 codegen::OUTPUT_PATH,
                 codegen::MOCK_OUTPUT_PATH,
+                xtask::test_operations::OUTPUT_PATH,
                 codegen::SPEC_PATH
             );
             ExitCode::SUCCESS
         }
         Outcome::Written => {
             println!(
-                "wrote {} and {} from {} ({ms} ms)",
+                "wrote {}, {} and {} from {} ({ms} ms)",
                 codegen::OUTPUT_PATH,
                 codegen::MOCK_OUTPUT_PATH,
+                xtask::test_operations::OUTPUT_PATH,
                 codegen::SPEC_PATH
             );
             ExitCode::SUCCESS

@@ -292,7 +292,8 @@ fn excerpt_of(body: &[u8]) -> String {
         }
         excerpt.push_str(&format!("… ({} bytes in all)", body.len()));
     }
-    escape_invisible_owned(excerpt)
+    // A secret the answer carries (the appeal token) never reaches an error.
+    escape_invisible_owned(crate::answer_values::hide_answer_secrets(excerpt))
 }
 
 impl fmt::Display for Error {

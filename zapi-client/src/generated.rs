@@ -8,6 +8,356 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /**Free text for WhatsApp's reviewers: what happened and why the number
+should not be banned. Line breaks allowed. Not empty; at most 4096
+characters (no vendor limit; a bound so nothing unbounded goes out).*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AppealDescription(::std::string::String);
+    impl ::std::ops::Deref for AppealDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AppealDescription> for ::std::string::String {
+        fn from(value: AppealDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AppealDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("is over 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AppealDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AppealDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AppealDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**The token that `check_registration_availability` gives for a banned
+number, needed to appeal the ban. Opaque: no whitespace or control
+characters; at most 4096 characters (the pages' tokens have about
+200; a bound so nothing unbounded goes out).*/
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AppealToken(::std::string::String);
+    impl ::std::ops::Deref for AppealToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AppealToken> for ::std::string::String {
+        fn from(value: AppealToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AppealToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("is over 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("has whitespace or a control character".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AppealToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AppealToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AppealToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**The text the captcha image shows: no whitespace or control
+characters, at most 64 characters. Sent exactly as given; trim it
+first.*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CaptchaAnswer(::std::string::String);
+    impl ::std::ops::Deref for CaptchaAnswer {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CaptchaAnswer> for ::std::string::String {
+        fn from(value: CaptchaAnswer) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CaptchaAnswer {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("is over 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "has whitespace or a control character (trim it first)".into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CaptchaAnswer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CaptchaAnswer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CaptchaAnswer {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**The captcha picture, base64-encoded. The newer pages show a data URI
+(`data:image/png;base64,...`), which names the image type; the older
+ones say only "base64", so a bare base64 string is accepted too (its
+type is then read from the image's first bytes). Not decoded when
+the answer is: a broken image does not hide that a captcha is
+required.*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CaptchaImage(::std::string::String);
+    impl ::std::ops::Deref for CaptchaImage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CaptchaImage> for ::std::string::String {
+        fn from(value: CaptchaImage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CaptchaImage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CaptchaImage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CaptchaImage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CaptchaImage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CheckRegistrationAvailabilityRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CheckRegistrationAvailabilityRequest {
+        pub ddi: CountryCallingCode,
+        pub phone: NationalNumber,
+    }
+    impl CheckRegistrationAvailabilityRequest {
+        /// A builder of [`CheckRegistrationAvailabilityRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::CheckRegistrationAvailabilityRequest {
+            Default::default()
+        }
+    }
+    /**No `success`: `available` says whether the registration can go on
+(`x-zapi-success-field`). Only `available` is required: the banned
+answer carries none of the wait times.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CheckRegistrationAvailabilityResponse {
+        #[serde(
+            rename = "appealToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub appeal_token: ::std::option::Option<AppealToken>,
+        ///Whether a registration code can be requested for the number.
+        pub available: bool,
+        /**Whether the number is banned or otherwise blocked; absent when it
+is not. Appeal with `appealToken`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub blocked: ::std::option::Option<bool>,
+        ///Why the number is not available, when it is not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "smsWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_wait_seconds: ::std::option::Option<WaitSeconds>,
+        #[serde(
+            rename = "voiceWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_wait_seconds: ::std::option::Option<WaitSeconds>,
+        ///Whether the code can be delivered by a pop-up in the app (`wa_old`).
+        #[serde(
+            rename = "waOldEligible",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wa_old_eligible: ::std::option::Option<bool>,
+        #[serde(
+            rename = "waOldWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wa_old_wait_seconds: ::std::option::Option<WaitSeconds>,
+    }
+    impl CheckRegistrationAvailabilityResponse {
+        /// A builder of [`CheckRegistrationAvailabilityResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::CheckRegistrationAvailabilityResponse {
+            Default::default()
+        }
+    }
+    ///`ConfirmRegistrationCodeRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ConfirmRegistrationCodeRequest {
+        pub code: RegistrationCode,
+    }
+    impl ConfirmRegistrationCodeRequest {
+        /// A builder of [`ConfirmRegistrationCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::ConfirmRegistrationCodeRequest {
+            Default::default()
+        }
+    }
+    ///`ConfirmRegistrationCodeResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ConfirmRegistrationCodeResponse {
+        /**Whether the account's PIN must be confirmed
+(`confirm_security_code`) before the number connects.*/
+        #[serde(
+            rename = "confirmSecurityCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub confirm_security_code: ::std::option::Option<bool>,
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the number is now connected to the instance.
+        pub success: bool,
+    }
+    impl ConfirmRegistrationCodeResponse {
+        /// A builder of [`ConfirmRegistrationCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::ConfirmRegistrationCodeResponse {
+            Default::default()
+        }
+    }
     ///`ConfirmSecurityCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -35,6 +385,74 @@ the failure answers of the other operations.*/
         /// A builder of [`ConfirmSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::ConfirmSecurityCodeResponse {
             Default::default()
+        }
+    }
+    /**The country calling code (DDI) of the number, digits only, without
+`+` or `00`: `55` for Brazil, `1` for North America. ITU-T E.164
+codes have 1 to 3 digits and none starts with 0; nothing else is
+refused (which codes exist is Z-API's and WhatsApp's to say).*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CountryCallingCode(::std::string::String);
+    impl ::std::ops::Deref for CountryCallingCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CountryCallingCode> for ::std::string::String {
+        fn from(value: CountryCallingCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CountryCallingCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 3usize {
+                return Err("is over 3 digits (a country code has 1 to 3)".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[1-9][0-9]{0,2}$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "must be 1 to 3 digits without + or a leading 0 (55, not +55)".into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CountryCallingCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CountryCallingCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CountryCallingCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /**An email address as RFC 5321 and RFC 6531 allow it: a local part (plain,
@@ -194,6 +612,237 @@ the failure answers of the other operations.*/
             Default::default()
         }
     }
+    /**The number without its country code, as dialled inside the country
+after any trunk prefix: area code and subscriber number, digits only,
+no spaces, dashes, dots or parentheses (`4499999999`, not
+`(44) 99999-9999`). 4 to 15 digits: no numbering plan has national
+numbers under 4 digits (Niue's, Tokelau's and Tristan da Cunha's
+have 4), and E.164's 15 digits with the country code would allow 14,
+but Germany's plan has valid fixed-line numbers of 15 (a landline
+can take the code by voice call), so only more than 15 is refused.
+A leading 0 is allowed: some plans keep it in the national number
+(Italy's `06...`).*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct NationalNumber(::std::string::String);
+    impl ::std::ops::Deref for NationalNumber {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<NationalNumber> for ::std::string::String {
+        fn from(value: NationalNumber) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for NationalNumber {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 15usize {
+                return Err("is over 15 digits".into());
+            }
+            if value.chars().count() < 4usize {
+                return Err("is under 4 digits".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[0-9]{4,15}$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "must be digits only, without spaces, dashes or parentheses".into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NationalNumber {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for NationalNumber {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NationalNumber {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**The registration code WhatsApp sent by SMS, call or pop-up (usually
+6 digits; the pages promise no form, so a code shown as `123-456`
+is sent as given). No whitespace or control characters, at most 64
+characters; a code with surrounding whitespace is refused, not
+trimmed.*/
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RegistrationCode(::std::string::String);
+    impl ::std::ops::Deref for RegistrationCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<RegistrationCode> for ::std::string::String {
+        fn from(value: RegistrationCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for RegistrationCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("is over 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("is empty".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "has whitespace or a control character (trim a pasted code first)"
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RegistrationCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RegistrationCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RegistrationCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**How WhatsApp delivers the registration code: `sms`; `voice`, a call
+that reads it; `wa_old`, a pop-up in the WhatsApp app of the phone
+where the number is in use now (that phone must be at hand, app
+open). Any other value is refused before sending.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum RegistrationCodeMethod {
+        #[serde(rename = "sms")]
+        Sms,
+        #[serde(rename = "voice")]
+        Voice,
+        #[serde(rename = "wa_old")]
+        WaOld,
+    }
+    impl ::std::fmt::Display for RegistrationCodeMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sms => f.write_str("sms"),
+                Self::Voice => f.write_str("voice"),
+                Self::WaOld => f.write_str("wa_old"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RegistrationCodeMethod {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sms" => Ok(Self::Sms),
+                "voice" => Ok(Self::Voice),
+                "wa_old" => Ok(Self::WaOld),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RegistrationCodeMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RegistrationCodeMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The delivery method Z-API used for the code. Values this
+description does not list decode as unknown.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RegistrationCodeMethodUsed {
+        #[serde(rename = "sms")]
+        Sms,
+        #[serde(rename = "voice")]
+        Voice,
+        #[serde(rename = "wa_old")]
+        WaOld,
+        /// A value this version does not know (`x-zapi-open-enum`), as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
     ///`RemoveAccountEmailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -224,6 +873,172 @@ the failure answers of the other operations.*/
         /// A builder of [`RemoveSecurityCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
         pub fn builder() -> builder::RemoveSecurityCodeResponse {
             Default::default()
+        }
+    }
+    ///`RequestRegistrationCodeRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RequestRegistrationCodeRequest {
+        pub ddi: CountryCallingCode,
+        pub method: RegistrationCodeMethod,
+        pub phone: NationalNumber,
+    }
+    impl RequestRegistrationCodeRequest {
+        /// A builder of [`RequestRegistrationCodeRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RequestRegistrationCodeRequest {
+            Default::default()
+        }
+    }
+    /**Only `success` is required: the captcha and banned answers carry
+none of the wait times.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RequestRegistrationCodeResponse {
+        ///Whether the number is banned; absent when it is not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub blocked: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub captcha: ::std::option::Option<CaptchaImage>,
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<RegistrationCodeMethodUsed>,
+        #[serde(
+            rename = "retryAfter",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retry_after: ::std::option::Option<RetryAfterSeconds>,
+        #[serde(
+            rename = "smsWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_wait_seconds: ::std::option::Option<WaitSeconds>,
+        ///Whether the code is on its way.
+        pub success: bool,
+        #[serde(
+            rename = "voiceWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_wait_seconds: ::std::option::Option<WaitSeconds>,
+        #[serde(
+            rename = "waOldWaitSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wa_old_wait_seconds: ::std::option::Option<WaitSeconds>,
+    }
+    impl RequestRegistrationCodeResponse {
+        /// A builder of [`RequestRegistrationCodeResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RequestRegistrationCodeResponse {
+            Default::default()
+        }
+    }
+    ///`RequestUnbanningRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RequestUnbanningRequest {
+        #[serde(rename = "appealToken")]
+        pub appeal_token: AppealToken,
+        pub description: AppealDescription,
+    }
+    impl RequestUnbanningRequest {
+        /// A builder of [`RequestUnbanningRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RequestUnbanningRequest {
+            Default::default()
+        }
+    }
+    ///`RequestUnbanningResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RequestUnbanningResponse {
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<UnbanningStatus>,
+        ///Whether the appeal was filed.
+        pub success: bool,
+    }
+    impl RequestUnbanningResponse {
+        /// A builder of [`RequestUnbanningResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RequestUnbanningResponse {
+            Default::default()
+        }
+    }
+    ///`RespondCaptchaRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RespondCaptchaRequest {
+        pub captcha: CaptchaAnswer,
+    }
+    impl RespondCaptchaRequest {
+        /// A builder of [`RespondCaptchaRequest`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RespondCaptchaRequest {
+            Default::default()
+        }
+    }
+    ///`RespondCaptchaResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RespondCaptchaResponse {
+        /**Why it failed, when it did. Not on the vendor's page: assumed from
+the failure answers of the other operations.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the captcha was right; the code is then sent.
+        pub success: bool,
+    }
+    impl RespondCaptchaResponse {
+        /// A builder of [`RespondCaptchaResponse`] (not one itself): a method per field, then `try_into()`, which checks them.
+        pub fn builder() -> builder::RespondCaptchaResponse {
+            Default::default()
+        }
+    }
+    /**Seconds to wait before another code can be requested. Z-API sends
+it as a JSON number or as a string of digits; both mean the same.*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RetryAfterSeconds(pub u64);
+    impl ::std::ops::Deref for RetryAfterSeconds {
+        type Target = u64;
+        fn deref(&self) -> &u64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<RetryAfterSeconds> for u64 {
+        fn from(value: RetryAfterSeconds) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<u64> for RetryAfterSeconds {
+        fn from(value: u64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for RetryAfterSeconds {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for RetryAfterSeconds {
+        type Err = <u64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RetryAfterSeconds {
+        type Error = <u64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for RetryAfterSeconds {
+        type Error = <u64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     /**A two-step verification PIN: ASCII digits only, at least 6 of them
@@ -350,6 +1165,29 @@ the failure answers of the other operations.*/
             Default::default()
         }
     }
+    /**Where an appeal stands: `IN_REVIEW`, WhatsApp is reviewing it;
+`UNBANNED`, the ban is lifted. Values this description does not list
+decode as unknown.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UnbanningStatus {
+        #[serde(rename = "IN_REVIEW")]
+        InReview,
+        #[serde(rename = "UNBANNED")]
+        Unbanned,
+        /// A value this version does not know (`x-zapi-open-enum`), as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
     /**The code Z-API emailed to the address being registered: no whitespace
 or control characters, at most 64 characters. A code with surrounding
 whitespace (a pasted line break) is refused, not trimmed: the client
@@ -449,8 +1287,426 @@ the failure answers of the other operations.*/
             Default::default()
         }
     }
+    /**Seconds to wait before the code can be requested by a given method;
+0 means now.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct WaitSeconds(pub u64);
+    impl ::std::ops::Deref for WaitSeconds {
+        type Target = u64;
+        fn deref(&self) -> &u64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WaitSeconds> for u64 {
+        fn from(value: WaitSeconds) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<u64> for WaitSeconds {
+        fn from(value: u64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for WaitSeconds {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for WaitSeconds {
+        type Err = <u64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WaitSeconds {
+        type Error = <u64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for WaitSeconds {
+        type Error = <u64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`CheckRegistrationAvailabilityRequest`](super::CheckRegistrationAvailabilityRequest) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct CheckRegistrationAvailabilityRequest {
+            ddi: ::std::result::Result<super::CountryCallingCode, ::std::string::String>,
+            phone: ::std::result::Result<super::NationalNumber, ::std::string::String>,
+        }
+        impl ::std::default::Default for CheckRegistrationAvailabilityRequest {
+            fn default() -> Self {
+                Self {
+                    ddi: Err("no value supplied for ddi".to_string()),
+                    phone: Err("no value supplied for phone".to_string()),
+                }
+            }
+        }
+        impl CheckRegistrationAvailabilityRequest {
+            pub fn ddi<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CountryCallingCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ddi = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ddi: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NationalNumber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CheckRegistrationAvailabilityRequest>
+        for super::CheckRegistrationAvailabilityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CheckRegistrationAvailabilityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ddi: value.ddi?,
+                    phone: value.phone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CheckRegistrationAvailabilityRequest>
+        for CheckRegistrationAvailabilityRequest {
+            fn from(value: super::CheckRegistrationAvailabilityRequest) -> Self {
+                Self {
+                    ddi: Ok(value.ddi),
+                    phone: Ok(value.phone),
+                }
+            }
+        }
+        /// Builds a [`CheckRegistrationAvailabilityResponse`](super::CheckRegistrationAvailabilityResponse) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct CheckRegistrationAvailabilityResponse {
+            appeal_token: ::std::result::Result<
+                ::std::option::Option<super::AppealToken>,
+                ::std::string::String,
+            >,
+            available: ::std::result::Result<bool, ::std::string::String>,
+            blocked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sms_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+            voice_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+            wa_old_eligible: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            wa_old_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CheckRegistrationAvailabilityResponse {
+            fn default() -> Self {
+                Self {
+                    appeal_token: Ok(Default::default()),
+                    available: Err("no value supplied for available".to_string()),
+                    blocked: Ok(Default::default()),
+                    reason: Ok(Default::default()),
+                    sms_wait_seconds: Ok(Default::default()),
+                    voice_wait_seconds: Ok(Default::default()),
+                    wa_old_eligible: Ok(Default::default()),
+                    wa_old_wait_seconds: Ok(Default::default()),
+                }
+            }
+        }
+        impl CheckRegistrationAvailabilityResponse {
+            pub fn appeal_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AppealToken>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.appeal_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for appeal_token: {e}")
+                    });
+                self
+            }
+            pub fn available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for available: {e}")
+                    });
+                self
+            }
+            pub fn blocked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blocked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for blocked: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn sms_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn voice_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voice_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for voice_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn wa_old_eligible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wa_old_eligible = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wa_old_eligible: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn wa_old_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wa_old_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wa_old_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CheckRegistrationAvailabilityResponse>
+        for super::CheckRegistrationAvailabilityResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CheckRegistrationAvailabilityResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    appeal_token: value.appeal_token?,
+                    available: value.available?,
+                    blocked: value.blocked?,
+                    reason: value.reason?,
+                    sms_wait_seconds: value.sms_wait_seconds?,
+                    voice_wait_seconds: value.voice_wait_seconds?,
+                    wa_old_eligible: value.wa_old_eligible?,
+                    wa_old_wait_seconds: value.wa_old_wait_seconds?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CheckRegistrationAvailabilityResponse>
+        for CheckRegistrationAvailabilityResponse {
+            fn from(value: super::CheckRegistrationAvailabilityResponse) -> Self {
+                Self {
+                    appeal_token: Ok(value.appeal_token),
+                    available: Ok(value.available),
+                    blocked: Ok(value.blocked),
+                    reason: Ok(value.reason),
+                    sms_wait_seconds: Ok(value.sms_wait_seconds),
+                    voice_wait_seconds: Ok(value.voice_wait_seconds),
+                    wa_old_eligible: Ok(value.wa_old_eligible),
+                    wa_old_wait_seconds: Ok(value.wa_old_wait_seconds),
+                }
+            }
+        }
+        /// Builds a [`ConfirmRegistrationCodeRequest`](super::ConfirmRegistrationCodeRequest) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct ConfirmRegistrationCodeRequest {
+            code: ::std::result::Result<super::RegistrationCode, ::std::string::String>,
+        }
+        impl ::std::default::Default for ConfirmRegistrationCodeRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                }
+            }
+        }
+        impl ConfirmRegistrationCodeRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RegistrationCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConfirmRegistrationCodeRequest>
+        for super::ConfirmRegistrationCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConfirmRegistrationCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { code: value.code? })
+            }
+        }
+        impl ::std::convert::From<super::ConfirmRegistrationCodeRequest>
+        for ConfirmRegistrationCodeRequest {
+            fn from(value: super::ConfirmRegistrationCodeRequest) -> Self {
+                Self { code: Ok(value.code) }
+            }
+        }
+        /// Builds a [`ConfirmRegistrationCodeResponse`](super::ConfirmRegistrationCodeResponse) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct ConfirmRegistrationCodeResponse {
+            confirm_security_code: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for ConfirmRegistrationCodeResponse {
+            fn default() -> Self {
+                Self {
+                    confirm_security_code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl ConfirmRegistrationCodeResponse {
+            pub fn confirm_security_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirm_security_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for confirm_security_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConfirmRegistrationCodeResponse>
+        for super::ConfirmRegistrationCodeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConfirmRegistrationCodeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    confirm_security_code: value.confirm_security_code?,
+                    message: value.message?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConfirmRegistrationCodeResponse>
+        for ConfirmRegistrationCodeResponse {
+            fn from(value: super::ConfirmRegistrationCodeResponse) -> Self {
+                Self {
+                    confirm_security_code: Ok(value.confirm_security_code),
+                    message: Ok(value.message),
+                    success: Ok(value.success),
+                }
+            }
+        }
         /// Builds a [`ConfirmSecurityCodeRequest`](super::ConfirmSecurityCodeRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ConfirmSecurityCodeRequest {
@@ -1011,6 +2267,550 @@ the failure answers of the other operations.*/
                 }
             }
         }
+        /// Builds a [`RequestRegistrationCodeRequest`](super::RequestRegistrationCodeRequest) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RequestRegistrationCodeRequest {
+            ddi: ::std::result::Result<super::CountryCallingCode, ::std::string::String>,
+            method: ::std::result::Result<
+                super::RegistrationCodeMethod,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<super::NationalNumber, ::std::string::String>,
+        }
+        impl ::std::default::Default for RequestRegistrationCodeRequest {
+            fn default() -> Self {
+                Self {
+                    ddi: Err("no value supplied for ddi".to_string()),
+                    method: Err("no value supplied for method".to_string()),
+                    phone: Err("no value supplied for phone".to_string()),
+                }
+            }
+        }
+        impl RequestRegistrationCodeRequest {
+            pub fn ddi<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CountryCallingCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ddi = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ddi: {e}")
+                    });
+                self
+            }
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RegistrationCodeMethod>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NationalNumber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestRegistrationCodeRequest>
+        for super::RequestRegistrationCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestRegistrationCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ddi: value.ddi?,
+                    method: value.method?,
+                    phone: value.phone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestRegistrationCodeRequest>
+        for RequestRegistrationCodeRequest {
+            fn from(value: super::RequestRegistrationCodeRequest) -> Self {
+                Self {
+                    ddi: Ok(value.ddi),
+                    method: Ok(value.method),
+                    phone: Ok(value.phone),
+                }
+            }
+        }
+        /// Builds a [`RequestRegistrationCodeResponse`](super::RequestRegistrationCodeResponse) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RequestRegistrationCodeResponse {
+            blocked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            captcha: ::std::result::Result<
+                ::std::option::Option<super::CaptchaImage>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            method: ::std::result::Result<
+                ::std::option::Option<super::RegistrationCodeMethodUsed>,
+                ::std::string::String,
+            >,
+            retry_after: ::std::result::Result<
+                ::std::option::Option<super::RetryAfterSeconds>,
+                ::std::string::String,
+            >,
+            sms_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+            voice_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+            wa_old_wait_seconds: ::std::result::Result<
+                ::std::option::Option<super::WaitSeconds>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RequestRegistrationCodeResponse {
+            fn default() -> Self {
+                Self {
+                    blocked: Ok(Default::default()),
+                    captcha: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    method: Ok(Default::default()),
+                    retry_after: Ok(Default::default()),
+                    sms_wait_seconds: Ok(Default::default()),
+                    success: Err("no value supplied for success".to_string()),
+                    voice_wait_seconds: Ok(Default::default()),
+                    wa_old_wait_seconds: Ok(Default::default()),
+                }
+            }
+        }
+        impl RequestRegistrationCodeResponse {
+            pub fn blocked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blocked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for blocked: {e}")
+                    });
+                self
+            }
+            pub fn captcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CaptchaImage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.captcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for captcha: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RegistrationCodeMethodUsed>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+            pub fn retry_after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RetryAfterSeconds>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.retry_after = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for retry_after: {e}")
+                    });
+                self
+            }
+            pub fn sms_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+            pub fn voice_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voice_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for voice_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn wa_old_wait_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitSeconds>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wa_old_wait_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wa_old_wait_seconds: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestRegistrationCodeResponse>
+        for super::RequestRegistrationCodeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestRegistrationCodeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    blocked: value.blocked?,
+                    captcha: value.captcha?,
+                    message: value.message?,
+                    method: value.method?,
+                    retry_after: value.retry_after?,
+                    sms_wait_seconds: value.sms_wait_seconds?,
+                    success: value.success?,
+                    voice_wait_seconds: value.voice_wait_seconds?,
+                    wa_old_wait_seconds: value.wa_old_wait_seconds?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestRegistrationCodeResponse>
+        for RequestRegistrationCodeResponse {
+            fn from(value: super::RequestRegistrationCodeResponse) -> Self {
+                Self {
+                    blocked: Ok(value.blocked),
+                    captcha: Ok(value.captcha),
+                    message: Ok(value.message),
+                    method: Ok(value.method),
+                    retry_after: Ok(value.retry_after),
+                    sms_wait_seconds: Ok(value.sms_wait_seconds),
+                    success: Ok(value.success),
+                    voice_wait_seconds: Ok(value.voice_wait_seconds),
+                    wa_old_wait_seconds: Ok(value.wa_old_wait_seconds),
+                }
+            }
+        }
+        /// Builds a [`RequestUnbanningRequest`](super::RequestUnbanningRequest) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RequestUnbanningRequest {
+            appeal_token: ::std::result::Result<
+                super::AppealToken,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                super::AppealDescription,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RequestUnbanningRequest {
+            fn default() -> Self {
+                Self {
+                    appeal_token: Err("no value supplied for appeal_token".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                }
+            }
+        }
+        impl RequestUnbanningRequest {
+            pub fn appeal_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppealToken>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.appeal_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for appeal_token: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppealDescription>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestUnbanningRequest>
+        for super::RequestUnbanningRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestUnbanningRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    appeal_token: value.appeal_token?,
+                    description: value.description?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestUnbanningRequest>
+        for RequestUnbanningRequest {
+            fn from(value: super::RequestUnbanningRequest) -> Self {
+                Self {
+                    appeal_token: Ok(value.appeal_token),
+                    description: Ok(value.description),
+                }
+            }
+        }
+        /// Builds a [`RequestUnbanningResponse`](super::RequestUnbanningResponse) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RequestUnbanningResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::UnbanningStatus>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for RequestUnbanningResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl RequestUnbanningResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UnbanningStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestUnbanningResponse>
+        for super::RequestUnbanningResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestUnbanningResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestUnbanningResponse>
+        for RequestUnbanningResponse {
+            fn from(value: super::RequestUnbanningResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        /// Builds a [`RespondCaptchaRequest`](super::RespondCaptchaRequest) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RespondCaptchaRequest {
+            captcha: ::std::result::Result<super::CaptchaAnswer, ::std::string::String>,
+        }
+        impl ::std::default::Default for RespondCaptchaRequest {
+            fn default() -> Self {
+                Self {
+                    captcha: Err("no value supplied for captcha".to_string()),
+                }
+            }
+        }
+        impl RespondCaptchaRequest {
+            pub fn captcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaptchaAnswer>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.captcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for captcha: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RespondCaptchaRequest>
+        for super::RespondCaptchaRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RespondCaptchaRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { captcha: value.captcha? })
+            }
+        }
+        impl ::std::convert::From<super::RespondCaptchaRequest>
+        for RespondCaptchaRequest {
+            fn from(value: super::RespondCaptchaRequest) -> Self {
+                Self { captcha: Ok(value.captcha) }
+            }
+        }
+        /// Builds a [`RespondCaptchaResponse`](super::RespondCaptchaResponse) field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct RespondCaptchaResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for RespondCaptchaResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl RespondCaptchaResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RespondCaptchaResponse>
+        for super::RespondCaptchaResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RespondCaptchaResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RespondCaptchaResponse>
+        for RespondCaptchaResponse {
+            fn from(value: super::RespondCaptchaResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    success: Ok(value.success),
+                }
+            }
+        }
         /// Builds a [`SetAccountEmailRequest`](super::SetAccountEmailRequest) field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct SetAccountEmailRequest {
@@ -1370,6 +3170,28 @@ the failure answers of the other operations.*/
             }
         }
     }
+    /// `AppealToken` is a secret (`format: password`): it prints as `<redacted>`.
+    impl ::std::fmt::Debug for AppealToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
+    impl ::std::fmt::Display for AppealToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
+    /// `RegistrationCode` is a secret (`format: password`): it prints as `<redacted>`.
+    impl ::std::fmt::Debug for RegistrationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
+    impl ::std::fmt::Display for RegistrationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("<redacted>")
+        }
+    }
     /// `SecurityCode` is a secret (`format: password`): it prints as `<redacted>`.
     impl ::std::fmt::Debug for SecurityCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1482,14 +3304,328 @@ the failure answers of the other operations.*/
             }
         }
     }
+    impl CheckRegistrationAvailabilityResponse {
+        /// Z-API's failure answer, `{"available": false, "reason": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `available: false` and nothing else; a success is `CheckRegistrationAvailabilityResponse { available: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                available: false,
+                reason: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RequestRegistrationCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RequestRegistrationCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RespondCaptchaResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RespondCaptchaResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl ConfirmRegistrationCodeResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `ConfirmRegistrationCodeResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    impl RequestUnbanningResponse {
+        /// Z-API's failure answer, `{"success": false, "message": message}`, which `send_checked` returns as `Error::Unsuccessful` (a mock's `then.failure(message)`). `Default` is `success: false` and nothing else; a success is `RequestUnbanningResponse { success: true, ..Default::default() }`.
+        pub fn failure(message: impl Into<::std::string::String>) -> Self {
+            Self {
+                success: false,
+                message: Some(message.into()),
+                ..Default::default()
+            }
+        }
+    }
+    /// What a successful `check_registration_availability` call means (its `send_checked`): `available`, or a step Z-API asks for next. Each variant holds the decoded answer. A refusal that no variant names is [`Error::Unsuccessful`](crate::Error::Unsuccessful).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum CheckRegistrationAvailabilityOutcome {
+        /// `available`: the answer's `available` is true.
+        Available(CheckRegistrationAvailabilityResponse),
+        /// `banned`: the answer's `blocked` is true (`x-zapi-outcomes`), whatever `available` says.
+        Banned(CheckRegistrationAvailabilityResponse),
+    }
+    impl CheckRegistrationAvailabilityOutcome {
+        /// Which outcome `answer` is: the first signal that fires, else
+        /// success (`send_checked` has already refused a failure).
+        pub(crate) fn of(answer: CheckRegistrationAvailabilityResponse) -> Self {
+            if {
+                let answer = &answer;
+                crate::outcome::is_true(&answer.blocked)
+            } {
+                return Self::Banned(answer);
+            }
+            Self::Available(answer)
+        }
+        /// The outcome's name in the spec (`x-zapi-outcomes`).
+        pub fn name(&self) -> &'static str {
+            match self {
+                Self::Available(_) => "available",
+                Self::Banned(_) => "banned",
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn answer(&self) -> &CheckRegistrationAvailabilityResponse {
+            match self {
+                Self::Available(answer) | Self::Banned(answer) => answer,
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn into_answer(self) -> CheckRegistrationAvailabilityResponse {
+            match self {
+                Self::Available(answer) | Self::Banned(answer) => answer,
+            }
+        }
+    }
+    /// What a successful `request_registration_code` call means (its `send_checked`): `code_requested`, or a step Z-API asks for next. Each variant holds the decoded answer. A refusal that no variant names is [`Error::Unsuccessful`](crate::Error::Unsuccessful).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum RequestRegistrationCodeOutcome {
+        /// `code_requested`: the answer's `success` is true.
+        CodeRequested(RequestRegistrationCodeResponse),
+        /// `captcha_required`: the answer's `captcha` is present (`x-zapi-outcomes`), whatever `success` says.
+        CaptchaRequired(RequestRegistrationCodeResponse),
+        /// `banned`: the answer's `blocked` is true (`x-zapi-outcomes`), whatever `success` says.
+        Banned(RequestRegistrationCodeResponse),
+    }
+    impl RequestRegistrationCodeOutcome {
+        /// Which outcome `answer` is: the first signal that fires, else
+        /// success (`send_checked` has already refused a failure).
+        pub(crate) fn of(answer: RequestRegistrationCodeResponse) -> Self {
+            if {
+                let answer = &answer;
+                crate::outcome::is_present(&answer.captcha)
+            } {
+                return Self::CaptchaRequired(answer);
+            }
+            if {
+                let answer = &answer;
+                crate::outcome::is_true(&answer.blocked)
+            } {
+                return Self::Banned(answer);
+            }
+            Self::CodeRequested(answer)
+        }
+        /// The outcome's name in the spec (`x-zapi-outcomes`).
+        pub fn name(&self) -> &'static str {
+            match self {
+                Self::CodeRequested(_) => "code_requested",
+                Self::CaptchaRequired(_) => "captcha_required",
+                Self::Banned(_) => "banned",
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn answer(&self) -> &RequestRegistrationCodeResponse {
+            match self {
+                Self::CodeRequested(answer)
+                | Self::CaptchaRequired(answer)
+                | Self::Banned(answer) => answer,
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn into_answer(self) -> RequestRegistrationCodeResponse {
+            match self {
+                Self::CodeRequested(answer)
+                | Self::CaptchaRequired(answer)
+                | Self::Banned(answer) => answer,
+            }
+        }
+    }
+    /// What a successful `confirm_registration_code` call means (its `send_checked`): `connected`, or a step Z-API asks for next. Each variant holds the decoded answer. A refusal that no variant names is [`Error::Unsuccessful`](crate::Error::Unsuccessful).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum ConfirmRegistrationCodeOutcome {
+        /// `connected`: the answer's `success` is true.
+        Connected(ConfirmRegistrationCodeResponse),
+        /// `security_code_required`: the answer's `confirmSecurityCode` is true (`x-zapi-outcomes`), whatever `success` says.
+        SecurityCodeRequired(ConfirmRegistrationCodeResponse),
+    }
+    impl ConfirmRegistrationCodeOutcome {
+        /// Which outcome `answer` is: the first signal that fires, else
+        /// success (`send_checked` has already refused a failure).
+        pub(crate) fn of(answer: ConfirmRegistrationCodeResponse) -> Self {
+            if {
+                let answer = &answer;
+                crate::outcome::is_true(&answer.confirm_security_code)
+            } {
+                return Self::SecurityCodeRequired(answer);
+            }
+            Self::Connected(answer)
+        }
+        /// The outcome's name in the spec (`x-zapi-outcomes`).
+        pub fn name(&self) -> &'static str {
+            match self {
+                Self::Connected(_) => "connected",
+                Self::SecurityCodeRequired(_) => "security_code_required",
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn answer(&self) -> &ConfirmRegistrationCodeResponse {
+            match self {
+                Self::Connected(answer) | Self::SecurityCodeRequired(answer) => answer,
+            }
+        }
+        /// The decoded answer, whatever the outcome.
+        pub fn into_answer(self) -> ConfirmRegistrationCodeResponse {
+            match self {
+                Self::Connected(answer) | Self::SecurityCodeRequired(answer) => answer,
+            }
+        }
+    }
+    impl CaptchaImage {
+        /// The image's bytes and media type (`x-zapi-image`): from a
+        /// `data:image/<type>;base64,` URI or bare base64, the type
+        /// then read from the first bytes. Decoded on demand, so a
+        /// broken image never hides the answer that carries it.
+        pub fn decode(&self) -> ::std::result::Result<crate::Image, crate::ImageError> {
+            crate::Image::from_base64(&self.0)
+        }
+    }
+    impl ::std::fmt::Display for RegistrationCodeMethodUsed {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl RegistrationCodeMethodUsed {
+        /// The value as Z-API sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sms => "sms",
+                Self::Voice => "voice",
+                Self::WaOld => "wa_old",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    /// Never fails: a value this version does not know is `Unknown`.
+    impl ::std::str::FromStr for RegistrationCodeMethodUsed {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "sms" => Self::Sms,
+                    "voice" => Self::Voice,
+                    "wa_old" => Self::WaOld,
+                    other => Self::Unknown(other.to_owned()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for RegistrationCodeMethodUsed {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(parsed) => parsed,
+                Err(never) => match never {}
+            }
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for RegistrationCodeMethodUsed {
+        fn schema_name() -> ::std::string::String {
+            "RegistrationCodeMethodUsed".to_owned()
+        }
+        fn json_schema(
+            generator: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            <::std::string::String as schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /// `x-zapi-integer-or-digits`: a JSON number or a string of
+    /// ASCII digits (`165` and `"165"`), the same number.
+    impl<'de> ::serde::Deserialize<'de> for RetryAfterSeconds {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::answer_values::integer_or_digits(deserializer).map(Self)
+        }
+    }
+    impl RetryAfterSeconds {
+        /// The number of seconds as a `Duration` (`x-zapi-duration: seconds`).
+        pub fn duration(&self) -> ::std::time::Duration {
+            ::std::time::Duration::from_secs(self.0)
+        }
+    }
+    impl ::std::fmt::Display for UnbanningStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl UnbanningStatus {
+        /// The value as Z-API sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InReview => "IN_REVIEW",
+                Self::Unbanned => "UNBANNED",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    /// Never fails: a value this version does not know is `Unknown`.
+    impl ::std::str::FromStr for UnbanningStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "IN_REVIEW" => Self::InReview,
+                    "UNBANNED" => Self::Unbanned,
+                    other => Self::Unknown(other.to_owned()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for UnbanningStatus {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(parsed) => parsed,
+                Err(never) => match never {}
+            }
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl schemars::JsonSchema for UnbanningStatus {
+        fn schema_name() -> ::std::string::String {
+            "UnbanningStatus".to_owned()
+        }
+        fn json_schema(
+            generator: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            <::std::string::String as schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    impl WaitSeconds {
+        /// The number of seconds as a `Duration` (`x-zapi-duration: seconds`).
+        pub fn duration(&self) -> ::std::time::Duration {
+            ::std::time::Duration::from_secs(self.0)
+        }
+    }
 }
 #[derive(Clone, Debug)]
-/**Client for Z-API account security
+/**Client for Z-API account security and mobile registration
 
 The security settings of the WhatsApp account behind a Z-API instance:
 register, verify, read and remove its email address, and set, read,
 remove, confirm and recover its two-step verification PIN. The email is
-where WhatsApp sends a PIN reset link.
+where WhatsApp sends a PIN reset link. On a mobile instance: register a
+number (availability, code, captcha, confirmation) and appeal a ban.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -1762,6 +3898,167 @@ let answer = client
 ```*/
     pub fn forgot_security_code(&self) -> builder::ForgotSecurityCode<'_> {
         builder::ForgotSecurityCode::new(self)
+    }
+    /**Check whether a number can be registered on the instance
+
+The first step of registering a number on a mobile instance, and a
+required one: Z-API refuses a code request for a number it has not
+checked here, because this call also prepares the number's
+registration with WhatsApp. The number in the later
+`request_registration_code` must be the one checked here.
+
+The answer has no `success`. `available` true: a code can be
+requested; `smsWaitSeconds`, `voiceWaitSeconds` and
+`waOldWaitSeconds` say how long to wait before asking for it by SMS,
+voice call or a pop-up in the WhatsApp app on the phone that holds
+the number (0: now), and `waOldEligible` whether that pop-up can be
+used at all. `blocked` true: the number is banned (or blocked for
+another reason), and `appealToken` is what `request_unbanning`
+needs. `available` false without `blocked`: `reason` says why.
+
+Some numbers WhatsApp refuses even in its own app look available
+here and are only reported blocked by `request_registration_code`,
+without an appeal token: they cannot be appealed through Z-API.
+
+Available only for mobile instances. Repeating the check changes
+nothing that one check did not, so it is retried after a timeout.
+
+Sends a `POST` request to `/mobile/registration-available`
+
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .check_registration_availability()
+    .body_map(|body| body.ddi("55").phone("4499999999"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
+```*/
+    pub fn check_registration_availability(
+        &self,
+    ) -> builder::CheckRegistrationAvailability<'_> {
+        builder::CheckRegistrationAvailability::new(self)
+    }
+    /**Ask WhatsApp to send the registration code
+
+The second step: WhatsApp sends a registration code to the number by
+the chosen `method`: `sms`, `voice` (a call that reads it), or
+`wa_old` (a pop-up in the WhatsApp app of the phone where the number
+is in use now, which needs that phone at hand with the app open).
+`ddi` and `phone` must be those of an earlier
+`check_registration_availability`; without that check Z-API refuses.
+
+`success` true: the code is on its way; finish with
+`confirm_registration_code`. `retryAfter` is how many seconds to wait
+before asking for another code, and the `*WaitSeconds` how long
+before each method can be used again. `captcha` present: WhatsApp
+wants a captcha first; the image is in `captcha`, and
+`respond_captcha` with its text makes WhatsApp send the code (no new
+request needed). `blocked` true: the number is banned; here no
+appeal token comes with it.
+
+Available only for mobile instances. Each call that reaches Z-API
+sends another code and restarts the wait, so it is not repeated
+after a failure that may have reached Z-API.
+
+Sends a `POST` request to `/mobile/request-registration-code`
+
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .request_registration_code()
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
+```*/
+    pub fn request_registration_code(&self) -> builder::RequestRegistrationCode<'_> {
+        builder::RequestRegistrationCode::new(self)
+    }
+    /**Answer the captcha that a code request returned
+
+Needed only when `request_registration_code` answered with a
+`captcha` image: send the text the image shows. `success` true: the
+captcha was right and WhatsApp sends the code by the method already
+chosen; wait for it and finish with `confirm_registration_code`,
+without requesting the code again.
+
+Available only for mobile instances. Each call is an attempt at the
+captcha, and a correct one has the code sent, so it is not repeated
+after a failure that may have reached Z-API.
+
+Sends a `POST` request to `/mobile/respond-captcha`
+
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .respond_captcha()
+    .body_map(|body| body.captcha("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
+```*/
+    pub fn respond_captcha(&self) -> builder::RespondCaptcha<'_> {
+        builder::RespondCaptcha::new(self)
+    }
+    /**Confirm the registration code and connect the number
+
+The step after the code arrives (by SMS, call or pop-up): send it
+here. `success` true: the number is connected to the instance.
+`confirmSecurityCode` true: the account has two-step verification
+on, and the number connects only once `confirm_security_code`
+accepts its PIN. `success` false otherwise: the code was refused
+(wrong, or expired: codes are valid for a limited time; request a
+new one).
+
+Available only for mobile instances. Each call is an attempt at the
+code, so it is not repeated after a failure that may have reached
+Z-API.
+
+Sends a `POST` request to `/mobile/confirm-registration-code`
+
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .confirm_registration_code()
+    .body_map(|body| body.code("123456"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
+```*/
+    pub fn confirm_registration_code(&self) -> builder::ConfirmRegistrationCode<'_> {
+        builder::ConfirmRegistrationCode::new(self)
+    }
+    /**Appeal a ban of the number
+
+For a number that `check_registration_availability` reported
+`blocked`: sends its `appealToken` and a `description` (why the
+number should not be banned) to WhatsApp for review. `status` says
+where the appeal stands: `IN_REVIEW` (WhatsApp is reviewing it; the
+answer may take time) or `UNBANNED` (the ban is lifted: start the
+registration again with `check_registration_availability`). Other
+values may come later; they decode as unknown.
+
+Available only for mobile instances. Each call files an appeal, so
+it is not repeated after a failure that may have reached Z-API.
+
+Sends a `POST` request to `/mobile/request-unbanning`
+
+```no_run
+# async fn example(client: &zapi_client::Client) -> Result<(), zapi_client::Error> {
+let answer = client
+    .request_unbanning()
+    .body_map(|body| body.appeal_token("Ae0B_6FfVfyB8on0v76ALf1RkWXFFsfvliOdh02JyXTFcbnlTAwO5_h5Ju4L5zfa-fhWKIzQhtXYhZTGRZxwYE3_iPgJ0nimuOkjrZLvnBOf-5Sitf2zmJJRs--1EJc5mvYRA1qJnHyktSBM7ZQWrsV9Lddyrj0TyCMKa_nXhvHwNfg8n5yz7tita5s").description("Estava conversando normalmente e fui banido"))
+    .send_checked() // the answer when Z-API reports success, else an Error
+    .await?;
+# Ok(())
+# }
+```*/
+    pub fn request_unbanning(&self) -> builder::RequestUnbanning<'_> {
+        builder::RequestUnbanning::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2446,6 +4743,483 @@ The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::Gene
             }
         }
     }
+    /**Builder for [`Client::check_registration_availability`]
+
+[`Client::check_registration_availability`]: super::Client::check_registration_availability*/
+    #[derive(Debug, Clone)]
+    pub struct CheckRegistrationAvailability<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CheckRegistrationAvailabilityRequest, String>,
+    }
+    impl<'a> CheckRegistrationAvailability<'a> {
+        #[doc(hidden)]
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CheckRegistrationAvailabilityRequest>,
+            <V as std::convert::TryInto<
+                types::CheckRegistrationAvailabilityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CheckRegistrationAvailabilityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CheckRegistrationAvailabilityRequest,
+            ) -> types::builder::CheckRegistrationAvailabilityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/registration-available`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CheckRegistrationAvailabilityResponse>,
+            crate::GeneratedError,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CheckRegistrationAvailabilityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = client
+                .inner
+                .url("/mobile/registration-available")
+                .map_err(Error::InvalidRequest)?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "check_registration_availability",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::answer::decode(response).await,
+                400u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                405u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                415u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::request_registration_code`]
+
+[`Client::request_registration_code`]: super::Client::request_registration_code*/
+    #[derive(Debug, Clone)]
+    pub struct RequestRegistrationCode<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RequestRegistrationCodeRequest, String>,
+    }
+    impl<'a> RequestRegistrationCode<'a> {
+        #[doc(hidden)]
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RequestRegistrationCodeRequest>,
+            <V as std::convert::TryInto<
+                types::RequestRegistrationCodeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RequestRegistrationCodeRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RequestRegistrationCodeRequest,
+            ) -> types::builder::RequestRegistrationCodeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/request-registration-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RequestRegistrationCodeResponse>,
+            crate::GeneratedError,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::RequestRegistrationCodeRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = client
+                .inner
+                .url("/mobile/request-registration-code")
+                .map_err(Error::InvalidRequest)?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "request_registration_code",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::answer::decode(response).await,
+                400u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                405u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                415u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::respond_captcha`]
+
+[`Client::respond_captcha`]: super::Client::respond_captcha*/
+    #[derive(Debug, Clone)]
+    pub struct RespondCaptcha<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RespondCaptchaRequest, String>,
+    }
+    impl<'a> RespondCaptcha<'a> {
+        #[doc(hidden)]
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RespondCaptchaRequest>,
+            <V as std::convert::TryInto<
+                types::RespondCaptchaRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RespondCaptchaRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RespondCaptchaRequest,
+            ) -> types::builder::RespondCaptchaRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/respond-captcha`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RespondCaptchaResponse>,
+            crate::GeneratedError,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::RespondCaptchaRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = client
+                .inner
+                .url("/mobile/respond-captcha")
+                .map_err(Error::InvalidRequest)?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "respond_captcha",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::answer::decode(response).await,
+                400u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                405u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                415u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::confirm_registration_code`]
+
+[`Client::confirm_registration_code`]: super::Client::confirm_registration_code*/
+    #[derive(Debug, Clone)]
+    pub struct ConfirmRegistrationCode<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ConfirmRegistrationCodeRequest, String>,
+    }
+    impl<'a> ConfirmRegistrationCode<'a> {
+        #[doc(hidden)]
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ConfirmRegistrationCodeRequest>,
+            <V as std::convert::TryInto<
+                types::ConfirmRegistrationCodeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ConfirmRegistrationCodeRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConfirmRegistrationCodeRequest,
+            ) -> types::builder::ConfirmRegistrationCodeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/confirm-registration-code`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ConfirmRegistrationCodeResponse>,
+            crate::GeneratedError,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ConfirmRegistrationCodeRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = client
+                .inner
+                .url("/mobile/confirm-registration-code")
+                .map_err(Error::InvalidRequest)?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "confirm_registration_code",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::answer::decode(response).await,
+                400u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                405u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                415u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::request_unbanning`]
+
+[`Client::request_unbanning`]: super::Client::request_unbanning*/
+    #[derive(Debug, Clone)]
+    pub struct RequestUnbanning<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RequestUnbanningRequest, String>,
+    }
+    impl<'a> RequestUnbanning<'a> {
+        #[doc(hidden)]
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RequestUnbanningRequest>,
+            <V as std::convert::TryInto<
+                types::RequestUnbanningRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RequestUnbanningRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RequestUnbanningRequest,
+            ) -> types::builder::RequestUnbanningRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/request-unbanning`
+        /**
+
+The raw call: progenitor's [`ResponseValue`] or a [`GeneratedError`](crate::GeneratedError), as they come, `success: false` included. Prefer `send_checked()`, which returns the answer only when Z-API reports success and a [`zapi_client::Error`](crate::Error) otherwise, and is traced.*/
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RequestUnbanningResponse>,
+            crate::GeneratedError,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::RequestUnbanningRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = client
+                .inner
+                .url("/mobile/request-unbanning")
+                .map_err(Error::InvalidRequest)?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "request_unbanning",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::answer::decode(response).await,
+                400u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                405u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                415u16 => {
+                    Err(Error::ErrorResponse(crate::answer::decode(response).await?))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -2460,7 +5234,7 @@ pub(crate) mod operation_facts {
         matches!(
             operation_id, "get_account_email" | "verify_account_email" |
             "remove_account_email" | "get_has_security_code" | "set_security_code" |
-            "remove_security_code"
+            "remove_security_code" | "check_registration_availability"
         )
     }
     /// `x-zapi-bodiless-content-type`: the Content-Type a POST
@@ -2489,6 +5263,13 @@ pub(crate) mod operation_facts {
             "remove_security_code" => ("POST", "/security/two-fa-code/remove"),
             "confirm_security_code" => ("POST", "/mobile/confirm-pin-code"),
             "forgot_security_code" => ("POST", "/mobile/recovery-pin-code"),
+            "check_registration_availability" => {
+                ("POST", "/mobile/registration-available")
+            }
+            "request_registration_code" => ("POST", "/mobile/request-registration-code"),
+            "respond_captcha" => ("POST", "/mobile/respond-captcha"),
+            "confirm_registration_code" => ("POST", "/mobile/confirm-registration-code"),
+            "request_unbanning" => ("POST", "/mobile/request-unbanning"),
             _ => ("?", "?"),
         }
     }
@@ -2499,12 +5280,17 @@ pub(crate) mod operation_facts {
             "verify_account_email" => &["verificationCode"],
             "set_security_code" => &["code"],
             "confirm_security_code" => &["code"],
+            "confirm_registration_code" => &["code"],
+            "request_unbanning" => &["appealToken"],
             _ => &[],
         }
     }
     /// `EmailAddress`'s pattern, which `checks::email_address` implements.
     #[cfg(test)]
     pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
+    /// Answer properties whose schema has `format: password`: error
+    /// excerpts of raw answers blank their values.
+    pub(crate) const ANSWER_SECRET_PROPERTIES: &[&str] = &["appealToken"];
 }
 impl builder::GetAccountEmail<'_> {
     /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).
@@ -2672,6 +5458,121 @@ impl builder::ForgotSecurityCode<'_> {
         self,
     ) -> Result<types::ForgotSecurityCodeResponse, crate::Error> {
         let call = crate::trace::Call::start("forgot_security_code");
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
+        crate::error::checked(
+                call,
+                answer,
+                attempts,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
+}
+impl builder::CheckRegistrationAvailability<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy). Returns [`CheckRegistrationAvailabilityOutcome`](types::CheckRegistrationAvailabilityOutcome): the answers that ask for another step (`banned`) are variants, not errors.
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::CheckRegistrationAvailabilityOutcome, crate::Error> {
+        let call = crate::trace::Call::start("check_registration_availability");
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
+        crate::error::checked(
+                call,
+                answer,
+                attempts,
+                |answer| {
+                    let signalled = crate::outcome::is_true(&answer.blocked);
+                    (!signalled && !answer.available).then(|| answer.reason.take())
+                },
+            )
+            .await
+            .map(types::CheckRegistrationAvailabilityOutcome::of)
+    }
+}
+impl builder::RequestRegistrationCode<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy) (this operation is not repeated after a failure that may have reached Z-API). Returns [`RequestRegistrationCodeOutcome`](types::RequestRegistrationCodeOutcome): the answers that ask for another step (`captcha_required`, `banned`) are variants, not errors.
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::RequestRegistrationCodeOutcome, crate::Error> {
+        let call = crate::trace::Call::start("request_registration_code");
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
+        crate::error::checked(
+                call,
+                answer,
+                attempts,
+                |answer| {
+                    let signalled = crate::outcome::is_present(&answer.captcha)
+                        || crate::outcome::is_true(&answer.blocked);
+                    (!signalled && !answer.success).then(|| answer.message.take())
+                },
+            )
+            .await
+            .map(types::RequestRegistrationCodeOutcome::of)
+    }
+}
+impl builder::RespondCaptcha<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy) (this operation is not repeated after a failure that may have reached Z-API).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::RespondCaptchaResponse, crate::Error> {
+        let call = crate::trace::Call::start("respond_captcha");
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
+        crate::error::checked(
+                call,
+                answer,
+                attempts,
+                |answer| { (!answer.success).then(|| answer.message.take()) },
+            )
+            .await
+    }
+}
+impl builder::ConfirmRegistrationCode<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy) (this operation is not repeated after a failure that may have reached Z-API). Returns [`ConfirmRegistrationCodeOutcome`](types::ConfirmRegistrationCodeOutcome): the answers that ask for another step (`security_code_required`) are variants, not errors.
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::ConfirmRegistrationCodeOutcome, crate::Error> {
+        let call = crate::trace::Call::start("confirm_registration_code");
+        let mut sent = ::std::pin::pin!(
+            crate ::attempts::counted(call.within(self.send()))
+        );
+        let answer = sent.as_mut().await;
+        let attempts = crate::attempts::take(sent);
+        crate::error::checked(
+                call,
+                answer,
+                attempts,
+                |answer| {
+                    let signalled = crate::outcome::is_true(
+                        &answer.confirm_security_code,
+                    );
+                    (!signalled && !answer.success).then(|| answer.message.take())
+                },
+            )
+            .await
+            .map(types::ConfirmRegistrationCodeOutcome::of)
+    }
+}
+impl builder::RequestUnbanning<'_> {
+    /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy) (this operation is not repeated after a failure that may have reached Z-API).
+    pub async fn send_checked(
+        self,
+    ) -> Result<types::RequestUnbanningResponse, crate::Error> {
+        let call = crate::trace::Call::start("request_unbanning");
         let mut sent = ::std::pin::pin!(
             crate ::attempts::counted(call.within(self.send()))
         );

@@ -1114,6 +1114,631 @@ pub mod operations {
             self.ok(&types::ForgotSecurityCodeResponse::failure(message))
         }
     }
+    pub struct CheckRegistrationAvailabilityWhen(::httpmock::When);
+    impl CheckRegistrationAvailabilityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/registration-available$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::CheckRegistrationAvailabilityRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
+    }
+    pub struct CheckRegistrationAvailabilityThen(::httpmock::Then);
+    impl CheckRegistrationAvailabilityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CheckRegistrationAvailabilityResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::CheckRegistrationAvailabilityResponse::failure(message))
+        }
+    }
+    pub struct RequestRegistrationCodeWhen(::httpmock::When);
+    impl RequestRegistrationCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/request-registration-code$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::RequestRegistrationCodeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
+    }
+    pub struct RequestRegistrationCodeThen(::httpmock::Then);
+    impl RequestRegistrationCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RequestRegistrationCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::RequestRegistrationCodeResponse::failure(message))
+        }
+    }
+    pub struct RespondCaptchaWhen(::httpmock::When);
+    impl RespondCaptchaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/respond-captcha$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::RespondCaptchaRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
+    }
+    pub struct RespondCaptchaThen(::httpmock::Then);
+    impl RespondCaptchaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RespondCaptchaResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::RespondCaptchaResponse::failure(message))
+        }
+    }
+    pub struct ConfirmRegistrationCodeWhen(::httpmock::When);
+    impl ConfirmRegistrationCodeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/confirm-registration-code$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ConfirmRegistrationCodeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
+    }
+    pub struct ConfirmRegistrationCodeThen(::httpmock::Then);
+    impl ConfirmRegistrationCodeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ConfirmRegistrationCodeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::ConfirmRegistrationCodeResponse::failure(message))
+        }
+    }
+    pub struct RequestUnbanningWhen(::httpmock::When);
+    impl RequestUnbanningWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/instances/[^/]+/token/[^/]+/mobile/request-unbanning$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::RequestUnbanningRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+        /// Matches only requests for this instance id.
+        pub fn instance(self, instance: &str) -> Self {
+            let pattern = format!(
+                "^/instances/{}/token/", crate ::mock::path_segment(instance)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this instance token.
+        pub fn token(self, token: &str) -> Self {
+            let pattern = format!(
+                "^/instances/[^/]+/token/{}/", crate ::mock::path_segment(token)
+            );
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        ::regex::Regex::new(&pattern).expect("an escaped segment"),
+                    ),
+            )
+        }
+        /// Matches only requests with this `Client-Token` header.
+        pub fn client_token(self, client_token: &str) -> Self {
+            Self(self.0.header("client-token", client_token))
+        }
+        /// Matches only requests without a `Client-Token` header.
+        pub fn no_client_token(self) -> Self {
+            Self(self.0.header_missing("client-token"))
+        }
+    }
+    pub struct RequestUnbanningThen(::httpmock::Then);
+    impl RequestUnbanningThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RequestUnbanningResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// Answers with this HTTP status and no body.
+        pub fn status(self, status: u16) -> Self {
+            Self(self.0.status(status))
+        }
+        /// Answers with this HTTP status and `body` as JSON (a
+        /// `types::ErrorBody`, an answer type, a `serde_json::Value`...).
+        pub fn json<T: ::serde::Serialize>(self, status: u16, body: &T) -> Self {
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(body),
+            )
+        }
+        /// Adds `Retry-After: <seconds>` (with a 429 or 503, say).
+        pub fn retry_after(self, seconds: u64) -> Self {
+            Self(self.0.header("retry-after", seconds.to_string()))
+        }
+        /// Answers after `delay` (longer than the client's timeout: a timeout).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0.delay(delay))
+        }
+        /// HTTP 200 with `success: false` and this message: what
+        /// `send_checked` returns as `Error::Unsuccessful`.
+        pub fn failure(self, message: &str) -> Self {
+            self.ok(&types::RequestUnbanningResponse::failure(message))
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -1164,6 +1789,30 @@ pub trait MockServerExt {
             operations::ForgotSecurityCodeWhen,
             operations::ForgotSecurityCodeThen,
         );
+    fn check_registration_availability<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CheckRegistrationAvailabilityWhen,
+            operations::CheckRegistrationAvailabilityThen,
+        );
+    fn request_registration_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RequestRegistrationCodeWhen,
+            operations::RequestRegistrationCodeThen,
+        );
+    fn respond_captcha<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RespondCaptchaWhen, operations::RespondCaptchaThen);
+    fn confirm_registration_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConfirmRegistrationCodeWhen,
+            operations::ConfirmRegistrationCodeThen,
+        );
+    fn request_unbanning<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RequestUnbanningWhen, operations::RequestUnbanningThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_account_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1280,6 +1929,70 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ForgotSecurityCodeWhen::new(when),
                 operations::ForgotSecurityCodeThen::new(then),
+            )
+        })
+    }
+    fn check_registration_availability<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CheckRegistrationAvailabilityWhen,
+            operations::CheckRegistrationAvailabilityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CheckRegistrationAvailabilityWhen::new(when),
+                operations::CheckRegistrationAvailabilityThen::new(then),
+            )
+        })
+    }
+    fn request_registration_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RequestRegistrationCodeWhen,
+            operations::RequestRegistrationCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RequestRegistrationCodeWhen::new(when),
+                operations::RequestRegistrationCodeThen::new(then),
+            )
+        })
+    }
+    fn respond_captcha<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RespondCaptchaWhen, operations::RespondCaptchaThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RespondCaptchaWhen::new(when),
+                operations::RespondCaptchaThen::new(then),
+            )
+        })
+    }
+    fn confirm_registration_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConfirmRegistrationCodeWhen,
+            operations::ConfirmRegistrationCodeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ConfirmRegistrationCodeWhen::new(when),
+                operations::ConfirmRegistrationCodeThen::new(then),
+            )
+        })
+    }
+    fn request_unbanning<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RequestUnbanningWhen, operations::RequestUnbanningThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RequestUnbanningWhen::new(when),
+                operations::RequestUnbanningThen::new(then),
             )
         })
     }

@@ -64,6 +64,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answer;
+mod answer_values;
 mod attempts;
 mod base_url;
 mod checks;
@@ -72,6 +73,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod outcome;
 mod redact;
 mod retry;
 mod sanitize;
@@ -159,6 +161,7 @@ pub mod mock {
     include!("generated_mock.rs");
 }
 
+pub use answer_values::{Image, ImageError};
 pub use client::{
     BuildError, ClientBuilder, ClientContext, Credential, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,

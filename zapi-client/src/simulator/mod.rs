@@ -56,6 +56,9 @@
 //!   lacks a required field 400, all with Z-API's `{"error": ...}` body.
 //! - Every answer carries `X-Zapi-Simulator: <this crate's version>`, so a
 //!   program can tell it reached the simulator.
+//! - Registering a number on a mobile instance (availability, code, captcha,
+//!   confirmation, PIN, appeal), with test numbers for each branch and the
+//!   code, captcha text and PIN it expects: see [`registration`].
 //!
 //! # What it assumes (the vendor does not say)
 //!
@@ -89,13 +92,15 @@
 //! `server.rs` (connections) and `http.rs` (HTTP/1.1 reading and writing)
 //! carry requests; `routes.rs` checks them as Z-API does and picks the
 //! operation; `state.rs` holds the instances; each area of the API is a file
-//! with its state and operations (`email.rs`, `pin.rs`); `faults.rs` holds the
+//! with its state and operations (`email.rs`, `pin.rs`, `registration.rs`,
+//! public for its test numbers); `faults.rs` holds the
 //! fault switches.
 
 mod email;
 mod faults;
 mod http;
 mod pin;
+pub mod registration;
 mod routes;
 mod server;
 mod state;

@@ -14,6 +14,11 @@ pub(super) struct PinState {
 }
 
 impl PinState {
+    /// The account's PIN from now on (registration.rs: the PIN number's account).
+    pub(super) fn set_pin(&mut self, pin: &str) {
+        self.pin = Some(pin.to_owned());
+    }
+
     pub(super) fn reset_emails(&self) -> u32 {
         self.reset_emails
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::faults::Fault;
 use super::http::Request;
 use super::state::{Account, Reply, State};
-use super::{email, pin};
+use super::{email, pin, registration};
 
 /// One operation: the spec's operationId, method and path (after
 /// `/instances/<id>/token/<token>`), and what it does to the account.
@@ -23,7 +23,7 @@ pub(super) struct Route {
 }
 
 /// Every operation served, area by area; a new area is a file and a line here.
-const AREAS: [&[Route]; 2] = [&email::ROUTES, &pin::ROUTES];
+const AREAS: [&[Route]; 3] = [&email::ROUTES, &pin::ROUTES, &registration::ROUTES];
 
 pub(super) fn routes() -> impl Iterator<Item = &'static Route> {
     AREAS.iter().flat_map(|area| area.iter())

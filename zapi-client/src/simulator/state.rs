@@ -8,12 +8,14 @@ use serde_json::{Value, json};
 use super::email::EmailState;
 use super::faults::Faults;
 use super::pin::PinState;
+use super::registration::RegistrationState;
 
 /// The WhatsApp account behind one instance: one field per area of the API.
 #[derive(Default)]
 pub(super) struct Account {
     pub(super) email: EmailState,
     pub(super) pin: PinState,
+    pub(super) registration: RegistrationState,
 }
 
 pub(super) struct InstanceState {

@@ -32,6 +32,24 @@ fn fact(key: &str) -> Option<(&'static str, &'static str)> {
             "input-reasons-changed",
             "what an input error says when a constraint fails",
         ),
+        "x-zapi-success-field" => (
+            "success-field-changed",
+            "which answer boolean `send_checked` reads as success",
+        ),
+        "x-zapi-outcomes" => (
+            "outcomes-changed",
+            "which answers `send_checked` returns as outcome variants",
+        ),
+        "x-zapi-open-enum" => (
+            "open-enum-changed",
+            "whether an unknown answer value decodes as `Unknown`",
+        ),
+        "x-zapi-integer-or-digits" => (
+            "integer-or-digits-changed",
+            "whether a string of digits decodes as the integer",
+        ),
+        "x-zapi-duration" => ("duration-changed", "the unit of `.duration()`"),
+        "x-zapi-image" => ("image-changed", "whether the value decodes into an image"),
         _ => return None,
     })
 }
