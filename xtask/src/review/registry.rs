@@ -426,14 +426,14 @@ pub const RULES: &[Rule] = &[
     rule(
         "outcomes-changed",
         No,
-        No,
+        Yes,
         Yes,
         "`x-zapi-outcomes`: which answers `send_checked` returns as outcome variants instead of success or `Error::Unsuccessful`",
     ),
     rule(
         "open-enum-changed",
         No,
-        No,
+        When("an `Unknown` variant comes or goes"),
         Yes,
         "`x-zapi-open-enum`: whether an answer value outside the enum decodes as `Unknown` or fails",
     ),
@@ -447,14 +447,14 @@ pub const RULES: &[Rule] = &[
     rule(
         "duration-changed",
         No,
-        No,
+        When("it is removed (`.duration()` goes)"),
         Yes,
         "`x-zapi-duration`: the unit of the value's `.duration()`",
     ),
     rule(
         "image-changed",
         No,
-        No,
+        When("it is removed (`.decode()` goes)"),
         Yes,
         "`x-zapi-image`: whether the value has `.decode()` into an image",
     ),

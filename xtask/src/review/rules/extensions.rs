@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::review::model::{Direction, Reach};
+use crate::review::model::{Direction, Reach, RustBreak};
 use crate::review::spec::{Operation, show};
 use crate::review::walk::{SpecDiff, Verdicts};
 
@@ -54,6 +54,21 @@ fn fact(key: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Whether a fact's change breaks code compiled against the old crate: the
+/// generator turns some facts into API (checked by the compile check).
+fn api_break(key: &str, old: Option<&Value>, new: Option<&Value>) -> bool {
+    let on = |v: Option<&Value>| v.is_some_and(|v| v != &Value::Bool(false) && !v.is_null());
+    match key {
+        // The outcome enum and `send_checked`'s return type follow the signals.
+        "x-zapi-outcomes" => true,
+        // An `Unknown(String)` variant comes or goes: exhaustive matches.
+        "x-zapi-open-enum" => on(old) != on(new),
+        // `.duration()` / `.decode()` go away.
+        "x-zapi-duration" | "x-zapi-image" => on(old) && !on(new),
+        _ => false,
+    }
+}
+
 impl<'a> SpecDiff<'a> {
     pub fn extension_keys(
         &mut self,
@@ -80,6 +95,7 @@ impl<'a> SpecDiff<'a> {
                 Some((rule, does)) => (rule, does, true),
                 None => ("extension-changed", "", key.starts_with("x-zapi-")),
             };
+            let rust = api_break(key, a, b).then_some(RustBreak::Compile);
             let message = if does.is_empty() {
                 format!("{what}: `{key}` {} -> {}", show(a), show(b))
             } else {
@@ -90,7 +106,7 @@ impl<'a> SpecDiff<'a> {
                 direction,
                 Verdicts {
                     wire: false,
-                    rust: None,
+                    rust,
                     behaviour,
                 },
                 location,
