@@ -128,6 +128,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
+    let settle = crate::settle::read(&spec).map_err(failed)?;
     let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
     let examples = crate::docs::request_examples(&spec);
     generate_with(
@@ -143,11 +144,10 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             crate::checks::apply_reasons(file, &reasons)?;
             crate::docs::apply(file, &examples)?;
             crate::answers::apply(file, &facts)?;
-            let facts = syn::parse2::<syn::File>(crate::facts::tokens(
-                &facts,
-                crate::checks::pattern_consts(&checks),
-            ))
-            .map_err(|e| e.to_string())?;
+            let mut extra = crate::checks::pattern_consts(&checks);
+            extra.extend(crate::settle::tokens(&settle));
+            let facts = syn::parse2::<syn::File>(crate::facts::tokens(&facts, extra))
+                .map_err(|e| e.to_string())?;
             file.items.extend(facts.items);
             Ok(())
         },

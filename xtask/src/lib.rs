@@ -11,4 +11,5 @@ pub mod facts;
 pub mod mocks;
 pub mod review;
 pub mod secrets;
+pub mod settle;
 pub mod surface;

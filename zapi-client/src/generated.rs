@@ -2505,6 +2505,70 @@ pub(crate) mod operation_facts {
     /// `EmailAddress`'s pattern, which `checks::email_address` implements.
     #[cfg(test)]
     pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
+    /// `x-zapi-repeat-may-refuse`: a repeat of the operation may be
+    /// refused although its first call took effect; the read that tells.
+    pub(crate) fn repeat_may_refuse(
+        operation_id: &str,
+    ) -> Option<crate::outcome::ReadBack> {
+        match operation_id {
+            "verify_account_email" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_account_email",
+                    field: "verified",
+                    expect: true,
+                    note_field: "message",
+                })
+            }
+            "remove_account_email" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_account_email",
+                    field: "hasEmail",
+                    expect: false,
+                    note_field: "message",
+                })
+            }
+            "remove_security_code" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_has_security_code",
+                    field: "hasCode",
+                    expect: false,
+                    note_field: "message",
+                })
+            }
+            _ => None,
+        }
+    }
+    /// The read operations of `repeat_may_refuse`, checked, their
+    /// answer as JSON; boxed, as they run inside another call's hook.
+    pub(crate) fn read_back<'a>(
+        client: &'a crate::Client,
+        read: &str,
+    ) -> Option<crate::outcome::Reading<'a>> {
+        #[allow(unused_variables)]
+        let client = client;
+        match read {
+            "get_account_email" => {
+                Some(
+                    Box::pin(async move {
+                        let answer = client.get_account_email().send_checked().await?;
+                        Ok(serde_json::to_value(answer).unwrap_or_default())
+                    }),
+                )
+            }
+            "get_has_security_code" => {
+                Some(
+                    Box::pin(async move {
+                        let answer = client
+                            .get_has_security_code()
+                            .send_checked()
+                            .await?;
+                        Ok(serde_json::to_value(answer).unwrap_or_default())
+                    }),
+                )
+            }
+            _ => None,
+        }
+    }
 }
 impl builder::GetAccountEmail<'_> {
     /// Sends the request like `send()` and returns the answer only when Z-API reports success; anything else is an [`Error`](crate::Error). Retries follow the client's [`RetryPolicy`](crate::RetryPolicy).

@@ -14,6 +14,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, Heade
 use crate::Client;
 use crate::client::ClientContext;
 use crate::generated::operation_facts;
+use crate::outcome::Settled;
 use crate::redact::{Echoes, scrub, scrub_headers};
 use crate::retry::{self, Failure};
 use crate::trace;
@@ -67,6 +68,8 @@ impl ClientHooks<ClientContext> for Client {
             .retry
             .and_then(|policy| policy.deadline(started));
         let mut attempt = 1;
+        // An attempt that went out and lost its answer (see `Error::outcome`).
+        let mut lost_earlier = false;
         loop {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
@@ -91,7 +94,12 @@ impl ClientHooks<ClientContext> for Client {
 
             let failure = match &result {
                 Err(error) => Failure::of_transport(error),
-                Ok(response) if response.status().is_success() => return result,
+                Ok(response) if response.status().is_success() => {
+                    if !lost_earlier {
+                        return result;
+                    }
+                    return Ok(self.settle(info.operation_id, result?).await);
+                }
                 Ok(response) => Failure::Status(response.status()),
             };
             let (Some(policy), Some(next)) = (context.shared.retry, next) else {
@@ -111,6 +119,10 @@ impl ClientHooks<ClientContext> for Client {
                 Ok(response) => response.status().as_str().to_owned(),
                 Err(error) => trace::transport_kind(error).to_owned(),
             };
+            if failure.may_have_taken_effect() && !lost_earlier {
+                lost_earlier = true;
+                crate::attempts::record_lost_earlier(true);
+            }
             trace::retrying(attempt, delay, &reason);
             drop(result);
             tokio::time::sleep(delay).await;
@@ -145,6 +157,20 @@ impl ClientHooks<ClientContext> for Client {
             reqwest::Body::from(body.clone()),
             Some(body.clone()),
         )))
+    }
+}
+
+impl Client {
+    /// A retry's success-status answer after an earlier attempt lost its
+    /// answer: a refusal settled by reading the account back (`outcome.rs`).
+    async fn settle(&self, operation_id: &str, response: reqwest::Response) -> reqwest::Response {
+        let (response, settled) = crate::outcome::settle(self, operation_id, response).await;
+        match settled {
+            Settled::Applied | Settled::NotApplied => crate::attempts::record_lost_earlier(false),
+            Settled::NotRefused | Settled::Unknown => {}
+        }
+        trace::settled(settled);
+        response
     }
 }
 
@@ -208,7 +234,7 @@ async fn read_bounded(
     ))
 }
 
-fn rebuild(
+pub(crate) fn rebuild(
     status: StatusCode,
     version: reqwest::Version,
     headers: HeaderMap,

@@ -126,6 +126,16 @@ impl Failure {
         }
     }
 
+    /// Whether the failed attempt may have taken effect (its request went
+    /// out and no answer says what became of it).
+    pub(crate) fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Self::NotConnected => false,
+            Self::MaybeProcessed => true,
+            Self::Status(status) => may_have_been_processed(*status),
+        }
+    }
+
     /// Whether another attempt may succeed, given whether repeating the
     /// operation is harmless.
     pub(crate) fn is_retryable(&self, idempotent: bool) -> bool {
@@ -150,10 +160,27 @@ pub(crate) fn is_transient(status: StatusCode) -> bool {
     )
 }
 
-/// `Retry-After` in delta-seconds; an HTTP-date is ignored (backoff applies).
+/// Gateway statuses that may follow a request that took effect: 408, 502,
+/// 503, 504 (not 429: a refusal before processing). Operations that are not
+/// retry-safe are not repeated after them; `Error::outcome` says
+/// `MaybeApplied` for them.
+pub(crate) fn may_have_been_processed(status: StatusCode) -> bool {
+    is_transient(status) && status != StatusCode::TOO_MANY_REQUESTS
+}
+
+/// `Retry-After` as delta-seconds or as an HTTP date (the wait until then,
+/// zero for a date past); anything else is ignored (backoff applies).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = crate::http_date::parse(value)?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// In [0, 1): std's randomly keyed hasher is the only randomness needed.
