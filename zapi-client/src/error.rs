@@ -52,7 +52,8 @@ pub enum Error {
         message: Option<String>,
         /// The start of the body, at most [`EXCERPT_BYTES`].
         excerpt: String,
-        /// The `Retry-After` the server asked for, in seconds form.
+        /// The `Retry-After` the server asked for: its delta-seconds, or the
+        /// wait until its HTTP date (zero for a date past).
         retry_after: Option<Duration>,
         /// Attempts made, the first included (more than 1 after retries).
         attempts: u32,

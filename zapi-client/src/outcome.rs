@@ -171,3 +171,86 @@ pub(crate) async fn settle(
         settled,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    fn api(status: u16) -> Error {
+        Error::Api {
+            status: StatusCode::from_u16(status).unwrap(),
+            message: None,
+            excerpt: String::new(),
+            retry_after: None,
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn each_variant_has_its_outcome() {
+        for (status, outcome) in [
+            (400, Outcome::Answered),
+            (401, Outcome::Answered),
+            (404, Outcome::Answered),
+            (429, Outcome::Answered),
+            (500, Outcome::Answered),
+            (408, Outcome::MaybeApplied),
+            (502, Outcome::MaybeApplied),
+            (503, Outcome::MaybeApplied),
+            (504, Outcome::MaybeApplied),
+        ] {
+            assert_eq!(api(status).outcome(), outcome, "{status}");
+            let too_large = Error::ResponseTooLarge {
+                status: StatusCode::from_u16(status).unwrap(),
+                limit: 1,
+            };
+            assert_eq!(too_large.outcome(), outcome, "{status} over the limit");
+        }
+        let undecodable = Error::Undecodable {
+            status: StatusCode::OK,
+            reason: String::new(),
+            excerpt: String::new(),
+        };
+        assert_eq!(undecodable.outcome(), Outcome::MaybeApplied);
+        let too_large = Error::ResponseTooLarge {
+            status: StatusCode::OK,
+            limit: 1,
+        };
+        assert_eq!(too_large.outcome(), Outcome::MaybeApplied);
+        assert_eq!(
+            Error::Unsuccessful { message: None }.outcome(),
+            Outcome::Answered
+        );
+        let invalid = Error::InvalidInput {
+            field: "email".into(),
+            reason: "is empty".into(),
+        };
+        assert_eq!(invalid.outcome(), Outcome::NotSent);
+    }
+
+    #[tokio::test]
+    async fn a_connect_failure_after_a_lost_answer_may_have_taken_effect() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = Client::builder("instance", "token")
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .build()
+            .unwrap();
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        assert_eq!(error.outcome(), Outcome::NotSent);
+        let after = after_attempts(error, true);
+        assert_eq!(after.outcome(), Outcome::MaybeApplied);
+        let Error::EarlierAnswerLost { last } = &after else {
+            panic!("{after:?}")
+        };
+        assert!(last.is_connect());
+        // Nothing lost earlier: unchanged.
+        assert!(matches!(after_attempts(api(400), false), Error::Api { .. }));
+        // Already MaybeApplied: not wrapped.
+        assert!(matches!(after_attempts(api(503), true), Error::Api { .. }));
+    }
+}

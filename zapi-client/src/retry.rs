@@ -252,6 +252,31 @@ mod tests {
         );
     }
 
+    #[test]
+    fn retry_after_as_an_http_date_is_the_wait_until_then() {
+        let header = |value: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(
+            header("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        let far = header("Fri, 31 Dec 9999 23:59:59 GMT").unwrap();
+        assert!(far > Duration::from_secs(200 * 365 * 86_400), "{far:?}");
+        assert_eq!(header(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(header("soon"), None);
+        assert_eq!(header("-1"), None);
+        // Bounded like delta-seconds: beyond max_backoff, no retry.
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.next_delay(1, Duration::ZERO, Some(far)), None);
+        assert_eq!(
+            policy.next_delay(1, Duration::ZERO, Some(Duration::ZERO)),
+            Some(Duration::ZERO)
+        );
+    }
+
     fn extreme_duration() -> impl proptest::strategy::Strategy<Value = Duration> {
         use proptest::prelude::*;
         prop_oneof![
