@@ -307,3 +307,52 @@ impl futures_core::Stream for FailingBody {
         Poll::Ready(self.0.take().map(Err))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLIENT_TOKEN_VALUE: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
+
+    /// The request every operation sends (after the `pre` hook) carries the
+    /// Client-Token flagged sensitive: out of HTTP/2 compression tables, and
+    /// reqwest's and http's `Debug` of the request print `Sensitive`.
+    #[tokio::test]
+    async fn the_client_token_goes_out_flagged_sensitive_on_every_operation() {
+        let base = "http://127.0.0.1:9";
+        let transport = crate::Transport::builder().base_url(base).build().unwrap();
+        let clients = [
+            Client::builder("instance", "token")
+                .client_token(CLIENT_TOKEN_VALUE)
+                .base_url(base)
+                .build()
+                .unwrap(),
+            transport
+                .client("instance", "token")
+                .client_token(CLIENT_TOKEN_VALUE)
+                .build()
+                .unwrap(),
+        ];
+        let operations: Vec<&str> = crate::simulator::Simulator::operation_ids().collect();
+        assert!(operations.len() >= 9);
+        for client in &clients {
+            for operation_id in &operations {
+                let (method, _) = operation_facts::method_and_template(operation_id);
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+                let mut request = reqwest::Request::new(method, base.parse().unwrap());
+                let info = OperationInfo { operation_id };
+                client.pre::<()>(&mut request, &info).await.unwrap();
+                let sent = request.headers().get(CLIENT_TOKEN).expect("sent");
+                assert_eq!(sent, CLIENT_TOKEN_VALUE, "{operation_id}");
+                assert!(sent.is_sensitive(), "{operation_id}");
+                for printed in [format!("{request:?}"), format!("{:?}", request.headers())] {
+                    assert!(
+                        !printed.contains(CLIENT_TOKEN_VALUE),
+                        "{operation_id}: {printed}"
+                    );
+                    assert!(printed.contains("Sensitive"), "{operation_id}: {printed}");
+                }
+            }
+        }
+    }
+}
