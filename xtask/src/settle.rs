@@ -2,7 +2,8 @@
 //! although its first call took effect (a verification code used up, nothing
 //! left to remove). When a retry of such a call is refused after an earlier
 //! attempt's answer was lost, zapi-client settles the refusal by reading the
-//! account back with the named read operation:
+//! account back with the named read operation (on an operation that is not
+//! retry-safe the fact is inert: it is never repeated after a lost answer):
 //!
 //! ```yaml
 //! x-zapi-repeat-may-refuse:
@@ -68,16 +69,6 @@ pub fn read(spec: &OpenAPI) -> Result<Vec<RepeatMayRefuse>, String> {
                 })?,
             operation_id: id.clone(),
         };
-        if operation
-            .extensions
-            .get("x-zapi-retry-safe")
-            .and_then(|v| v.as_bool())
-            != Some(true)
-        {
-            return Err(format!(
-                "{id}: `{EXTENSION}` is for retry-safe operations (others are never repeated after a lost answer)"
-            ));
-        }
         check_read(spec, &fact)?;
         found.push(fact);
     }

@@ -417,6 +417,13 @@ pub const RULES: &[Rule] = &[
         "`x-zapi-reasons`: what `Error::InvalidInput` says when a length or pattern fails",
     ),
     rule(
+        "repeat-may-refuse-changed",
+        No,
+        No,
+        Yes,
+        "`x-zapi-repeat-may-refuse`: whether, and by which read, a retry refused after a lost answer is settled",
+    ),
+    rule(
         "extension-changed",
         No,
         No,

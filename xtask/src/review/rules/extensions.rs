@@ -32,6 +32,10 @@ fn fact(key: &str) -> Option<(&'static str, &'static str)> {
             "input-reasons-changed",
             "what an input error says when a constraint fails",
         ),
+        "x-zapi-repeat-may-refuse" => (
+            "repeat-may-refuse-changed",
+            "whether, and by which read, a retry refused after a lost answer is settled",
+        ),
         _ => return None,
     })
 }
