@@ -591,7 +591,7 @@ fn hostile_answers_on_every_operation() {
             let client = &clients[index];
             // Clients 1 and 3 have no Client-Token: never sent, it is no
             // secret of theirs (an answer quoting one is not their leak).
-            let has_client_token = index % 2 == 0;
+            let has_client_token = index.is_multiple_of(2);
             *current.lock().unwrap() = Some(answer.reply());
             let start = CURRENT.load(Ordering::Relaxed);
             PEAK.store(start, Ordering::Relaxed);

@@ -168,6 +168,8 @@ pub fn tokens(facts: &[RepeatMayRefuse]) -> TokenStream {
             })),
         }
     });
+    // Without any fact, `client` is unused.
+    let unused = reads.is_empty().then(|| quote!(let _ = client;));
     quote! {
         /// `x-zapi-repeat-may-refuse`: a repeat of the operation may be
         /// refused although its first call took effect; the read that tells.
@@ -183,8 +185,7 @@ pub fn tokens(facts: &[RepeatMayRefuse]) -> TokenStream {
             client: &'a crate::Client,
             read: &str,
         ) -> Option<crate::outcome::Reading<'a>> {
-            #[allow(unused_variables)]
-            let client = client;
+            #unused
             match read {
                 #(#read_arms)*
                 _ => None,

@@ -2544,8 +2544,6 @@ pub(crate) mod operation_facts {
         client: &'a crate::Client,
         read: &str,
     ) -> Option<crate::outcome::Reading<'a>> {
-        #[allow(unused_variables)]
-        let client = client;
         match read {
             "get_account_email" => {
                 Some(
