@@ -8,8 +8,10 @@
 //! (`Error::outcome`) is the one the answer calls for.
 //!
 //! Over real sockets (one kept-alive connection while the framing allows):
-//! `ZAPI_HOSTILE_CASES` cases, 3,000 by default (a few milliseconds each in
-//! a debug build on an idle machine). A longer run:
+//! `ZAPI_HOSTILE_CASES` cases, 500 by default: about 35 ms each in a debug
+//! build on a loaded 2-core machine (issue 18's target, tens of thousands in
+//! CI within a minute, needs the in-process run it describes: not done yet).
+//! A longer run:
 //! `ZAPI_HOSTILE_CASES=200000 cargo test --release -p zapi-client-tests --test hostile_answers -- --nocapture`
 //! (it prints how many cases ended in each outcome and the most one call
 //! allocated).
@@ -522,7 +524,7 @@ fn cases() -> u32 {
     std::env::var("ZAPI_HOSTILE_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3_000)
+        .unwrap_or(500)
 }
 
 #[test]
