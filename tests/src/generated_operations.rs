@@ -247,6 +247,149 @@ impl Op {
             }
         }
     }
+    /// `body` decoded as the operation's 200 answer (as JSON), or
+    /// `None` when it is not one.
+    pub fn decode_answer(self, body: &[u8]) -> Option<Value> {
+        match self {
+            Op::GetAccountEmail => {
+                serde_json::from_slice::<
+                    zapi_client::types::GetAccountEmailResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::SetAccountEmail => {
+                serde_json::from_slice::<
+                    zapi_client::types::SetAccountEmailResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::VerifyAccountEmail => {
+                serde_json::from_slice::<
+                    zapi_client::types::VerifyAccountEmailResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::RemoveAccountEmail => {
+                serde_json::from_slice::<
+                    zapi_client::types::RemoveAccountEmailResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::GetHasSecurityCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::GetHasSecurityCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::SetSecurityCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::SetSecurityCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::RemoveSecurityCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::RemoveSecurityCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::ConfirmSecurityCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::ConfirmSecurityCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::ForgotSecurityCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::ForgotSecurityCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::CheckRegistrationAvailability => {
+                serde_json::from_slice::<
+                    zapi_client::types::CheckRegistrationAvailabilityResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::RequestRegistrationCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::RequestRegistrationCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::RespondCaptcha => {
+                serde_json::from_slice::<
+                    zapi_client::types::RespondCaptchaResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::ConfirmRegistrationCode => {
+                serde_json::from_slice::<
+                    zapi_client::types::ConfirmRegistrationCodeResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+            Op::RequestUnbanning => {
+                serde_json::from_slice::<
+                    zapi_client::types::RequestUnbanningResponse,
+                >(body)
+                    .ok()
+                    .map(|a| serde_json::to_value(a).expect("serializes"))
+            }
+        }
+    }
+    /// The answer property that says success (`x-zapi-success-field`).
+    pub fn success_field(self) -> &'static str {
+        match self {
+            Op::GetAccountEmail => "success",
+            Op::SetAccountEmail => "success",
+            Op::VerifyAccountEmail => "success",
+            Op::RemoveAccountEmail => "success",
+            Op::GetHasSecurityCode => "success",
+            Op::SetSecurityCode => "success",
+            Op::RemoveSecurityCode => "success",
+            Op::ConfirmSecurityCode => "success",
+            Op::ForgotSecurityCode => "success",
+            Op::CheckRegistrationAvailability => "available",
+            Op::RequestRegistrationCode => "success",
+            Op::RespondCaptcha => "success",
+            Op::ConfirmRegistrationCode => "success",
+            Op::RequestUnbanning => "success",
+        }
+    }
+    /// The answer properties whose signal makes `send_checked`
+    /// return an outcome rather than a refusal (`x-zapi-outcomes`).
+    pub fn signals(self) -> &'static [&'static str] {
+        match self {
+            Op::GetAccountEmail => &[],
+            Op::SetAccountEmail => &[],
+            Op::VerifyAccountEmail => &[],
+            Op::RemoveAccountEmail => &[],
+            Op::GetHasSecurityCode => &[],
+            Op::SetSecurityCode => &[],
+            Op::RemoveSecurityCode => &[],
+            Op::ConfirmSecurityCode => &[],
+            Op::ForgotSecurityCode => &[],
+            Op::CheckRegistrationAvailability => &["blocked"],
+            Op::RequestRegistrationCode => &["captcha", "blocked"],
+            Op::RespondCaptcha => &[],
+            Op::ConfirmRegistrationCode => &["confirmSecurityCode"],
+            Op::RequestUnbanning => &[],
+        }
+    }
     /// A typed mock of the operation on `server` (`zapi_client::mock`)
     /// that expects `request` as the body (for operations with one)
     /// and answers `answer` (JSON of the operation's 200 answer).

@@ -58,6 +58,13 @@ pub enum Reply {
     Hang,
     /// A chunked body of `total` bytes, written as fast as the client reads.
     Chunked { status: u16, total: usize },
+    /// A chunked answer whose body goes out one byte per chunk, each chunk
+    /// in a write of its own (no Nagle delay): a body in many small reads.
+    Trickle {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// `reply`, once `delay` has passed (a slow server).
     Delayed {
         delay: std::time::Duration,
@@ -238,6 +245,28 @@ async fn serve_connection(mut stream: TcpStream, state: &State, respond: Arc<Res
                 return;
             }
             Reply::Delayed { .. } => unreachable!("waited for above"),
+            Reply::Trickle {
+                status,
+                headers,
+                body,
+            } => {
+                let _ = stream.set_nodelay(true);
+                let mut head = head(status, &headers);
+                head.push_str("transfer-encoding: chunked\r\n\r\n");
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for byte in body {
+                    let chunk = [b'1', b'\r', b'\n', byte, b'\r', b'\n'];
+                    if stream.write_all(&chunk).await.is_err() || stream.flush().await.is_err() {
+                        return;
+                    }
+                    tokio::task::yield_now().await;
+                }
+                if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                    return;
+                }
+            }
             Reply::Chunked { status, total } => {
                 let mut head = head(
                     status,

@@ -128,6 +128,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
+    let settle = crate::settle::read(&spec).map_err(failed)?;
     let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
     let examples = crate::docs::request_examples(&spec);
     let shapes = crate::answer_types::read(&spec).map_err(failed)?;
@@ -146,7 +147,8 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             crate::answers::apply(file, &facts)?;
             crate::outcomes::apply(file, &facts)?;
             crate::answer_types::apply(file, &shapes)?;
-            let extra = crate::checks::pattern_consts(&checks);
+            let mut extra = crate::checks::pattern_consts(&checks);
+            extra.extend(crate::settle::tokens(&settle));
             let answer_secrets = crate::answer_types::answer_secret_properties(&spec, &secrets);
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
                 &facts,

@@ -13,5 +13,6 @@ pub mod mocks;
 pub mod outcomes;
 pub mod review;
 pub mod secrets;
+pub mod settle;
 pub mod surface;
 pub mod test_operations;

@@ -131,9 +131,9 @@ fn fires(signal: &Signal) -> TokenStream {
     let field = format_ident!("{}", snake_case(&signal.when));
     if signal.boolean {
         // typify: `bool` with a default (`default: false`) or `Option<bool>`.
-        quote!(crate::outcome::is_true(&answer.#field))
+        quote!(crate::signals::is_true(&answer.#field))
     } else {
-        quote!(crate::outcome::is_present(&answer.#field))
+        quote!(crate::signals::is_present(&answer.#field))
     }
 }
 

@@ -30,6 +30,12 @@ struct Call {
     /// The names of the operation's outcomes (`x-zapi-outcomes`), when it
     /// has them: `send_checked` then returns `<Operation>Outcome`.
     outcomes: bool,
+    /// The 200 answer's type.
+    answer: syn::Ident,
+    /// JSON names: the property that says success, and those whose signal
+    /// (`x-zapi-outcomes`) makes `send_checked` return an outcome.
+    success_field: String,
+    signals: Vec<String>,
 }
 
 /// The request body's schema name (`$ref` to a component schema).
@@ -49,9 +55,9 @@ fn calls(spec: &OpenAPI, facts: &[OperationFacts]) -> Result<Vec<Call>, String> 
     let mut calls = Vec::new();
     for (_, _, operation) in spec.operations() {
         let id = operation.operation_id.clone().unwrap_or_default();
-        if !facts.iter().any(|f| f.operation_id == id) {
+        let Some(fact) = facts.iter().find(|f| f.operation_id == id) else {
             return Err(format!("{id}: no facts"));
-        }
+        };
         let request = match (&operation.request_body, request_type(operation)) {
             (None, _) => None,
             (Some(_), Some(name)) => Some(format_ident!("{name}")),
@@ -67,6 +73,13 @@ fn calls(spec: &OpenAPI, facts: &[OperationFacts]) -> Result<Vec<Call>, String> 
             id,
             request,
             outcomes: operation.extensions.contains_key("x-zapi-outcomes"),
+            answer: format_ident!("{}", fact.answer_type),
+            success_field: fact.success_field.clone(),
+            signals: fact
+                .outcomes
+                .iter()
+                .flat_map(|o| o.signals.iter().map(|s| s.when.clone()))
+                .collect(),
         });
     }
     Ok(calls)
@@ -129,6 +142,17 @@ fn tokens(calls: &[Call]) -> TokenStream {
             }),
         }
     });
+    let decode_arms = calls.iter().map(|c| {
+        let (variant, answer) = (&c.variant, &c.answer);
+        quote!(Op::#variant => serde_json::from_slice::<zapi_client::types::#answer>(body)
+            .ok()
+            .map(|a| serde_json::to_value(a).expect("serializes")),)
+    });
+    let success_fields = calls.iter().map(|c| c.success_field.as_str());
+    let signal_lists = calls.iter().map(|c| {
+        let signals = &c.signals;
+        quote!(&[#(#signals),*])
+    });
     quote! {
         use serde_json::Value;
         use zapi_client::mock::MockServerExt;
@@ -167,6 +191,29 @@ fn tokens(calls: &[Call]) -> TokenStream {
                 }
                 match self {
                     #(#call_arms)*
+                }
+            }
+
+            /// `body` decoded as the operation's 200 answer (as JSON), or
+            /// `None` when it is not one.
+            pub fn decode_answer(self, body: &[u8]) -> Option<Value> {
+                match self {
+                    #(#decode_arms)*
+                }
+            }
+
+            /// The answer property that says success (`x-zapi-success-field`).
+            pub fn success_field(self) -> &'static str {
+                match self {
+                    #(Op::#variants => #success_fields,)*
+                }
+            }
+
+            /// The answer properties whose signal makes `send_checked`
+            /// return an outcome rather than a refusal (`x-zapi-outcomes`).
+            pub fn signals(self) -> &'static [&'static str] {
+                match self {
+                    #(Op::#variants => #signal_lists,)*
                 }
             }
 

@@ -13,6 +13,9 @@ pub(crate) struct Attempts {
     pub(crate) count: u32,
     /// The last attempt's HTTP status, when it had an answer.
     pub(crate) status: Option<u16>,
+    /// An earlier attempt went out and lost its answer (the call may have
+    /// taken effect whatever the last attempt says), unless settled.
+    pub(crate) lost_earlier: bool,
 }
 
 tokio::task_local! {
@@ -29,7 +32,24 @@ pub(crate) fn counted<F: Future>(work: F) -> Counted<F> {
 /// Attempt `count` ended, with an answer of `status` or none. Outside
 /// `counted` (a plain `send()`), nothing.
 pub(crate) fn record(count: u32, status: Option<u16>) {
-    let _ = CURRENT.try_with(|slot| slot.set(Attempts { count, status }));
+    let _ = CURRENT.try_with(|slot| {
+        let lost_earlier = slot.get().lost_earlier;
+        slot.set(Attempts {
+            count,
+            status,
+            lost_earlier,
+        })
+    });
+}
+
+/// Whether an earlier attempt lost its answer after sending (see `Attempts`).
+pub(crate) fn record_lost_earlier(lost_earlier: bool) {
+    let _ = CURRENT.try_with(|slot| {
+        slot.set(Attempts {
+            lost_earlier,
+            ..slot.get()
+        })
+    });
 }
 
 /// What `counted` work recorded, once it has finished.

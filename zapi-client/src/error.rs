@@ -32,6 +32,7 @@ pub const EXCERPT_BYTES: usize = 256;
 #[non_exhaustive]
 pub enum Error {
     /// Refused before sending: nothing went on the wire.
+    /// [Outcome](crate::Outcome): `NotSent`.
     InvalidInput {
         /// Which input: `email`, `verification_code`, `body`...
         field: String,
@@ -39,26 +40,34 @@ pub enum Error {
         reason: String,
     },
     /// No complete answer: connection refused, timeout, connection reset.
+    /// [Outcome](crate::Outcome): `NotSent` when no connection (TCP or TLS)
+    /// was established (`is_connect()`), else `MaybeApplied`.
     Transport(TransportError),
     /// Z-API answered with an error status.
+    /// [Outcome](crate::Outcome): `Answered`; `MaybeApplied` for 408, 502,
+    /// 503 and 504 (a gateway that got no answer in time).
     Api {
         status: StatusCode,
         /// From an `{"error": ...}` or `{"message": ...}` body.
         message: Option<String>,
         /// The start of the body, at most [`EXCERPT_BYTES`].
         excerpt: String,
-        /// The `Retry-After` the server asked for, in seconds form.
+        /// The `Retry-After` the server asked for: its delta-seconds, or the
+        /// wait until its HTTP date (zero for a date past).
         retry_after: Option<Duration>,
         /// Attempts made, the first included (more than 1 after retries).
         attempts: u32,
     },
     /// HTTP 200 with `"success": false`.
+    /// [Outcome](crate::Outcome): `Answered`.
     Unsuccessful {
         /// The answer's `message`, when it has one.
         message: Option<String>,
     },
     /// An answer that does not decode as documented (not JSON, truncated,
     /// fields missing, an undocumented success status).
+    /// [Outcome](crate::Outcome): `MaybeApplied` for a success status (Z-API
+    /// took the request; whether it succeeded cannot be read), else as `Api`.
     Undecodable {
         status: StatusCode,
         reason: String,
@@ -68,7 +77,14 @@ pub enum Error {
     /// The answer's body is over
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
     /// reading stopped at the limit.
+    /// [Outcome](crate::Outcome): as `Undecodable`.
     ResponseTooLarge { status: StatusCode, limit: usize },
+    /// The last attempt of a retried call failed with `last`, and an earlier
+    /// attempt went out and lost its answer (a timeout, a reset, a 502...):
+    /// the call may have taken effect whatever `last` says. `status()`,
+    /// `server_message()` and `attempts()` are `last`'s.
+    /// [Outcome](crate::Outcome): `MaybeApplied`.
+    EarlierAnswerLost { last: Box<Error> },
 }
 
 impl Error {
@@ -80,6 +96,7 @@ impl Error {
             | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Unsuccessful { .. } => Some(StatusCode::OK),
             Self::InvalidInput { .. } | Self::Transport(_) => None,
+            Self::EarlierAnswerLost { last } => last.status(),
         }
     }
 
@@ -87,6 +104,7 @@ impl Error {
     pub fn server_message(&self) -> Option<&str> {
         match self {
             Self::Api { message, .. } | Self::Unsuccessful { message } => message.as_deref(),
+            Self::EarlierAnswerLost { last } => last.server_message(),
             _ => None,
         }
     }
@@ -97,6 +115,7 @@ impl Error {
         match self {
             Self::Transport(e) => Some(e.attempts),
             Self::Api { attempts, .. } => Some(*attempts),
+            Self::EarlierAnswerLost { last } => last.attempts(),
             _ => None,
         }
     }
@@ -118,6 +137,7 @@ impl Error {
         match self {
             Self::Transport(_) => true,
             Self::Api { status, .. } => retry::is_transient(*status),
+            Self::EarlierAnswerLost { last } => last.is_retryable(),
             _ => false,
         }
     }
@@ -354,6 +374,10 @@ impl fmt::Display for Error {
                 f,
                 "Z-API's answer ({status}) is over the {limit}-byte limit; not read further"
             ),
+            Self::EarlierAnswerLost { last } => write!(
+                f,
+                "{last}; an earlier attempt lost its answer, so the call may have taken effect"
+            ),
         }
     }
 }
@@ -362,6 +386,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Transport(e) => Some(&e.error),
+            Self::EarlierAnswerLost { last } => Some(last.as_ref()),
             _ => None,
         }
     }
@@ -399,6 +424,7 @@ pub(crate) async fn checked<T>(
             Err(error)
         }
     };
+    let checked = checked.map_err(|e| crate::outcome::after_attempts(e, attempts.lost_earlier));
     call.finish(checked.as_ref().err(), attempts);
     checked
 }
@@ -416,6 +442,7 @@ impl Error {
             Self::Unsuccessful { .. } => "unsuccessful",
             Self::Undecodable { .. } => "undecodable",
             Self::ResponseTooLarge { .. } => "response_too_large",
+            Self::EarlierAnswerLost { .. } => "earlier_answer_lost",
         }
     }
 }

@@ -3369,7 +3369,7 @@ the failure answers of the other operations.*/
         pub(crate) fn of(answer: CheckRegistrationAvailabilityResponse) -> Self {
             if {
                 let answer = &answer;
-                crate::outcome::is_true(&answer.blocked)
+                crate::signals::is_true(&answer.blocked)
             } {
                 return Self::Banned(answer);
             }
@@ -3412,13 +3412,13 @@ the failure answers of the other operations.*/
         pub(crate) fn of(answer: RequestRegistrationCodeResponse) -> Self {
             if {
                 let answer = &answer;
-                crate::outcome::is_present(&answer.captcha)
+                crate::signals::is_present(&answer.captcha)
             } {
                 return Self::CaptchaRequired(answer);
             }
             if {
                 let answer = &answer;
-                crate::outcome::is_true(&answer.blocked)
+                crate::signals::is_true(&answer.blocked)
             } {
                 return Self::Banned(answer);
             }
@@ -3464,7 +3464,7 @@ the failure answers of the other operations.*/
         pub(crate) fn of(answer: ConfirmRegistrationCodeResponse) -> Self {
             if {
                 let answer = &answer;
-                crate::outcome::is_true(&answer.confirm_security_code)
+                crate::signals::is_true(&answer.confirm_security_code)
             } {
                 return Self::SecurityCodeRequired(answer);
             }
@@ -5288,6 +5288,68 @@ pub(crate) mod operation_facts {
     /// `EmailAddress`'s pattern, which `checks::email_address` implements.
     #[cfg(test)]
     pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
+    /// `x-zapi-repeat-may-refuse`: a repeat of the operation may be
+    /// refused although its first call took effect; the read that tells.
+    pub(crate) fn repeat_may_refuse(
+        operation_id: &str,
+    ) -> Option<crate::outcome::ReadBack> {
+        match operation_id {
+            "verify_account_email" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_account_email",
+                    field: "verified",
+                    expect: true,
+                    note_field: "message",
+                })
+            }
+            "remove_account_email" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_account_email",
+                    field: "hasEmail",
+                    expect: false,
+                    note_field: "message",
+                })
+            }
+            "remove_security_code" => {
+                Some(crate::outcome::ReadBack {
+                    read: "get_has_security_code",
+                    field: "hasCode",
+                    expect: false,
+                    note_field: "message",
+                })
+            }
+            _ => None,
+        }
+    }
+    /// The read operations of `repeat_may_refuse`, checked, their
+    /// answer as JSON; boxed, as they run inside another call's hook.
+    pub(crate) fn read_back<'a>(
+        client: &'a crate::Client,
+        read: &str,
+    ) -> Option<crate::outcome::Reading<'a>> {
+        match read {
+            "get_account_email" => {
+                Some(
+                    Box::pin(async move {
+                        let answer = client.get_account_email().send_checked().await?;
+                        Ok(serde_json::to_value(answer).unwrap_or_default())
+                    }),
+                )
+            }
+            "get_has_security_code" => {
+                Some(
+                    Box::pin(async move {
+                        let answer = client
+                            .get_has_security_code()
+                            .send_checked()
+                            .await?;
+                        Ok(serde_json::to_value(answer).unwrap_or_default())
+                    }),
+                )
+            }
+            _ => None,
+        }
+    }
     /// Answer properties whose schema has `format: password`: error
     /// excerpts of raw answers blank their values.
     pub(crate) const ANSWER_SECRET_PROPERTIES: &[&str] = &["appealToken"];
@@ -5488,7 +5550,7 @@ impl builder::CheckRegistrationAvailability<'_> {
                 answer,
                 attempts,
                 |answer| {
-                    let signalled = crate::outcome::is_true(&answer.blocked);
+                    let signalled = crate::signals::is_true(&answer.blocked);
                     (!signalled && !answer.available).then(|| answer.reason.take())
                 },
             )
@@ -5512,8 +5574,8 @@ impl builder::RequestRegistrationCode<'_> {
                 answer,
                 attempts,
                 |answer| {
-                    let signalled = crate::outcome::is_present(&answer.captcha)
-                        || crate::outcome::is_true(&answer.blocked);
+                    let signalled = crate::signals::is_present(&answer.captcha)
+                        || crate::signals::is_true(&answer.blocked);
                     (!signalled && !answer.success).then(|| answer.message.take())
                 },
             )
@@ -5557,7 +5619,7 @@ impl builder::ConfirmRegistrationCode<'_> {
                 answer,
                 attempts,
                 |answer| {
-                    let signalled = crate::outcome::is_true(
+                    let signalled = crate::signals::is_true(
                         &answer.confirm_security_code,
                     );
                     (!signalled && !answer.success).then(|| answer.message.take())

@@ -14,6 +14,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, Heade
 use crate::Client;
 use crate::client::ClientContext;
 use crate::generated::operation_facts;
+use crate::outcome::Settled;
 use crate::redact::{Echoes, scrub, scrub_headers};
 use crate::retry::{self, Failure};
 use crate::trace;
@@ -67,6 +68,8 @@ impl ClientHooks<ClientContext> for Client {
             .retry
             .and_then(|policy| policy.deadline(started));
         let mut attempt = 1;
+        // An attempt that went out and lost its answer (see `Error::outcome`).
+        let mut lost_earlier = false;
         loop {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
@@ -91,7 +94,12 @@ impl ClientHooks<ClientContext> for Client {
 
             let failure = match &result {
                 Err(error) => Failure::of_transport(error),
-                Ok(response) if response.status().is_success() => return result,
+                Ok(response) if response.status().is_success() => {
+                    if !lost_earlier {
+                        return result;
+                    }
+                    return Ok(self.settle(info.operation_id, result?).await);
+                }
                 Ok(response) => Failure::Status(response.status()),
             };
             let (Some(policy), Some(next)) = (context.shared.retry, next) else {
@@ -111,6 +119,10 @@ impl ClientHooks<ClientContext> for Client {
                 Ok(response) => response.status().as_str().to_owned(),
                 Err(error) => trace::transport_kind(error).to_owned(),
             };
+            if failure.may_have_taken_effect() && !lost_earlier {
+                lost_earlier = true;
+                crate::attempts::record_lost_earlier(true);
+            }
             trace::retrying(attempt, delay, &reason);
             drop(result);
             tokio::time::sleep(delay).await;
@@ -145,6 +157,20 @@ impl ClientHooks<ClientContext> for Client {
             reqwest::Body::from(body.clone()),
             Some(body.clone()),
         )))
+    }
+}
+
+impl Client {
+    /// A retry's success-status answer after an earlier attempt lost its
+    /// answer: a refusal settled by reading the account back (`outcome.rs`).
+    async fn settle(&self, operation_id: &str, response: reqwest::Response) -> reqwest::Response {
+        let (response, settled) = crate::outcome::settle(self, operation_id, response).await;
+        match settled {
+            Settled::Applied | Settled::NotApplied => crate::attempts::record_lost_earlier(false),
+            Settled::NotRefused | Settled::Unknown => {}
+        }
+        trace::settled(settled);
+        response
     }
 }
 
@@ -208,7 +234,7 @@ async fn read_bounded(
     ))
 }
 
-fn rebuild(
+pub(crate) fn rebuild(
     status: StatusCode,
     version: reqwest::Version,
     headers: HeaderMap,
@@ -279,5 +305,54 @@ impl futures_core::Stream for FailingBody {
 
     fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Poll::Ready(self.0.take().map(Err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLIENT_TOKEN_VALUE: &str = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S";
+
+    /// The request every operation sends (after the `pre` hook) carries the
+    /// Client-Token flagged sensitive: out of HTTP/2 compression tables, and
+    /// reqwest's and http's `Debug` of the request print `Sensitive`.
+    #[tokio::test]
+    async fn the_client_token_goes_out_flagged_sensitive_on_every_operation() {
+        let base = "http://127.0.0.1:9";
+        let transport = crate::Transport::builder().base_url(base).build().unwrap();
+        let clients = [
+            Client::builder("instance", "token")
+                .client_token(CLIENT_TOKEN_VALUE)
+                .base_url(base)
+                .build()
+                .unwrap(),
+            transport
+                .client("instance", "token")
+                .client_token(CLIENT_TOKEN_VALUE)
+                .build()
+                .unwrap(),
+        ];
+        let operations: Vec<&str> = crate::simulator::Simulator::operation_ids().collect();
+        assert!(operations.len() >= 9);
+        for client in &clients {
+            for operation_id in &operations {
+                let (method, _) = operation_facts::method_and_template(operation_id);
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+                let mut request = reqwest::Request::new(method, base.parse().unwrap());
+                let info = OperationInfo { operation_id };
+                client.pre::<()>(&mut request, &info).await.unwrap();
+                let sent = request.headers().get(CLIENT_TOKEN).expect("sent");
+                assert_eq!(sent, CLIENT_TOKEN_VALUE, "{operation_id}");
+                assert!(sent.is_sensitive(), "{operation_id}");
+                for printed in [format!("{request:?}"), format!("{:?}", request.headers())] {
+                    assert!(
+                        !printed.contains(CLIENT_TOKEN_VALUE),
+                        "{operation_id}: {printed}"
+                    );
+                    assert!(printed.contains("Sensitive"), "{operation_id}: {printed}");
+                }
+            }
+        }
     }
 }

@@ -73,10 +73,12 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod http_date;
 mod outcome;
 mod redact;
 mod retry;
 mod sanitize;
+mod signals;
 #[cfg(feature = "simulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod simulator;
@@ -172,6 +174,7 @@ pub use error::{EXCERPT_BYTES, Error, GeneratedError, TransportError};
 // rendered docs would show two `Error`s (ours is the one users meet;
 // progenitor's is `GeneratedError`).
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, prelude, types};
+pub use outcome::Outcome;
 /// The HTTP status of an answer ([`Error::status`]), so matching on it needs
 /// no reqwest or http dependency.
 pub use reqwest::StatusCode;

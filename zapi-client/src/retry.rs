@@ -126,6 +126,16 @@ impl Failure {
         }
     }
 
+    /// Whether the failed attempt may have taken effect (its request went
+    /// out and no answer says what became of it).
+    pub(crate) fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Self::NotConnected => false,
+            Self::MaybeProcessed => true,
+            Self::Status(status) => may_have_been_processed(*status),
+        }
+    }
+
     /// Whether another attempt may succeed, given whether repeating the
     /// operation is harmless.
     pub(crate) fn is_retryable(&self, idempotent: bool) -> bool {
@@ -150,10 +160,27 @@ pub(crate) fn is_transient(status: StatusCode) -> bool {
     )
 }
 
-/// `Retry-After` in delta-seconds; an HTTP-date is ignored (backoff applies).
+/// Gateway statuses that may follow a request that took effect: 408, 502,
+/// 503, 504 (not 429: a refusal before processing). Operations that are not
+/// retry-safe are not repeated after them; `Error::outcome` says
+/// `MaybeApplied` for them.
+pub(crate) fn may_have_been_processed(status: StatusCode) -> bool {
+    is_transient(status) && status != StatusCode::TOO_MANY_REQUESTS
+}
+
+/// `Retry-After` as delta-seconds or as an HTTP date (the wait until then,
+/// zero for a date past); anything else is ignored (backoff applies).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = crate::http_date::parse(value)?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// In [0, 1): std's randomly keyed hasher is the only randomness needed.
@@ -222,6 +249,31 @@ mod tests {
         assert_eq!(
             policy.next_delay(1, Duration::from_millis(27_999), asked),
             asked
+        );
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_the_wait_until_then() {
+        let header = |value: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(
+            header("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        let far = header("Fri, 31 Dec 9999 23:59:59 GMT").unwrap();
+        assert!(far > Duration::from_secs(200 * 365 * 86_400), "{far:?}");
+        assert_eq!(header(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(header("soon"), None);
+        assert_eq!(header("-1"), None);
+        // Bounded like delta-seconds: beyond max_backoff, no retry.
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.next_delay(1, Duration::ZERO, Some(far)), None);
+        assert_eq!(
+            policy.next_delay(1, Duration::ZERO, Some(Duration::ZERO)),
+            Some(Duration::ZERO)
         );
     }
 

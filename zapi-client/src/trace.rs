@@ -125,6 +125,24 @@ mod enabled {
         );
     }
 
+    /// A retry's refusal settled by reading the account back (INFO), or
+    /// left unsettled because the read failed (WARN).
+    pub(crate) fn settled(settled: crate::outcome::Settled) {
+        use crate::outcome::Settled;
+        match settled {
+            Settled::NotRefused => {}
+            Settled::Applied | Settled::NotApplied => tracing::info!(
+                target: "zapi_client",
+                took_effect = settled == Settled::Applied,
+                "retry refused after a lost answer: settled by reading the account"
+            ),
+            Settled::Unknown => tracing::warn!(
+                target: "zapi_client",
+                "retry refused after a lost answer: the account could not be read; the call may have taken effect"
+            ),
+        }
+    }
+
     /// The client's label on the current call span (the `pre` hook).
     pub(crate) fn label(label: Option<&str>) {
         if let Some(label) = label {
@@ -134,7 +152,7 @@ mod enabled {
 }
 
 #[cfg(feature = "tracing")]
-pub(crate) use enabled::{Call, attempt, label, retrying};
+pub(crate) use enabled::{Call, attempt, label, retrying, settled};
 
 /// Without the `tracing` feature: the same calls, doing nothing.
 #[cfg(not(feature = "tracing"))]
@@ -165,6 +183,9 @@ pub(crate) fn attempt(attempt: u32, status: Option<u16>, _transport_error: Optio
 
 #[cfg(not(feature = "tracing"))]
 pub(crate) fn label(_label: Option<&str>) {}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn settled(_settled: crate::outcome::Settled) {}
 
 #[cfg(not(feature = "tracing"))]
 pub(crate) fn retrying(_attempt: u32, _delay: std::time::Duration, _reason: &str) {}

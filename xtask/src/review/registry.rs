@@ -459,6 +459,13 @@ pub const RULES: &[Rule] = &[
         "`x-zapi-image`: whether the value has `.decode()` into an image",
     ),
     rule(
+        "repeat-may-refuse-changed",
+        No,
+        No,
+        Yes,
+        "`x-zapi-repeat-may-refuse`: whether, and by which read, a retry refused after a lost answer is settled",
+    ),
+    rule(
         "extension-changed",
         No,
         No,

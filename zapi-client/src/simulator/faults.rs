@@ -27,6 +27,10 @@ pub enum Fault {
     /// The connection is closed once the request is read, without an
     /// answer; the account is left as it was.
     DropConnection,
+    /// The call is carried out (the account changes), then the connection
+    /// is closed without an answer: a reset after Z-API acted, the case a
+    /// retry must not report as a failure.
+    LoseAnswer,
 }
 
 impl Fault {

@@ -72,9 +72,14 @@ pub(super) fn answer(request: &Request, state: &mut State) -> Answer {
         return Answer::Now(Reply::error(405, "Method Not Allowed").into());
     };
     *state.calls.entry(route.operation_id).or_default() += 1;
+    let mut lose_answer = false;
     let delay = match state.faults.take(route.operation_id, &instance) {
         None => None,
         Some(Fault::Delay(delay)) => Some(delay),
+        Some(Fault::LoseAnswer) => {
+            lose_answer = true;
+            None
+        }
         Some(Fault::DropConnection) => return Answer::Drop,
         Some(Fault::Unsuccessful { message }) => {
             return Answer::Now(Reply::unsuccessful(&message).into());
@@ -97,6 +102,9 @@ pub(super) fn answer(request: &Request, state: &mut State) -> Answer {
         }
     };
     let response: Response = run(route, request, state, &instance, &token).into();
+    if lose_answer {
+        return Answer::Drop;
+    }
     match delay {
         Some(delay) => Answer::Late(delay, response),
         None => Answer::Now(response),

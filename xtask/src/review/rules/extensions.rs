@@ -50,6 +50,10 @@ fn fact(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "x-zapi-duration" => ("duration-changed", "the unit of `.duration()`"),
         "x-zapi-image" => ("image-changed", "whether the value decodes into an image"),
+        "x-zapi-repeat-may-refuse" => (
+            "repeat-may-refuse-changed",
+            "whether, and by which read, a retry refused after a lost answer is settled",
+        ),
         _ => return None,
     })
 }
