@@ -1,19 +1,37 @@
 //! The spec's own examples, so tests send and expect what openapi/zapi.yaml documents.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
+fn text() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/zapi.yaml");
+    std::fs::read_to_string(&path).expect("read openapi/zapi.yaml")
+}
+
+/// The spec, parsed once per test binary: parsing it per call made each
+/// example-driven call allocate most of a megabyte (which the hostile-answer
+/// test measures as the call's memory).
+fn parsed() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| serde_norway::from_str(&text()).expect("openapi/zapi.yaml is YAML"))
+}
+
+/// The spec as YAML values, which keep the document's key order.
+fn parsed_in_order() -> &'static serde_norway::Value {
+    static SPEC: OnceLock<serde_norway::Value> = OnceLock::new();
+    SPEC.get_or_init(|| serde_norway::from_str(&text()).expect("YAML"))
+}
+
 /// `openapi/zapi.yaml`, parsed into JSON values.
 pub fn spec() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/zapi.yaml");
-    let text = std::fs::read_to_string(&path).expect("read openapi/zapi.yaml");
-    serde_norway::from_str(&text).expect("openapi/zapi.yaml is YAML")
+    parsed().clone()
 }
 
 /// The method (lowercase) and path of the operation with `operation_id`.
 pub fn method_and_path(operation_id: &str) -> (String, String) {
-    let spec = spec();
+    let spec = parsed();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("a path item") {
             if operation["operationId"] == operation_id {
@@ -26,7 +44,7 @@ pub fn method_and_path(operation_id: &str) -> (String, String) {
 
 /// Every operationId of the spec.
 pub fn operation_ids() -> Vec<String> {
-    let spec = spec();
+    let spec = parsed();
     let paths = spec["paths"].as_object().expect("paths");
     paths
         .values()
@@ -37,7 +55,7 @@ pub fn operation_ids() -> Vec<String> {
 
 /// `paths.<path>.<method>` of the spec.
 pub fn operation(path: &str, method: &str) -> Value {
-    let op = spec()["paths"][path][method].clone();
+    let op = parsed()["paths"][path][method].clone();
     assert!(op.is_object(), "no {method} {path} in the spec");
     op
 }
@@ -46,13 +64,8 @@ pub fn operation(path: &str, method: &str) -> Value {
 /// `examples` in the spec's order (OpenAPI allows one or the other): the one
 /// tests send and expect. `keys` lead from the operation to the media type.
 fn first_example(path: &str, method: &str, keys: &[&str]) -> Value {
-    let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/zapi.yaml"),
-    )
-    .expect("read openapi/zapi.yaml");
     // serde_norway keeps the YAML's key order (serde_json's map sorts).
-    let spec: serde_norway::Value = serde_norway::from_str(&text).expect("YAML");
-    let mut media = &spec["paths"][path][method];
+    let mut media = &parsed_in_order()["paths"][path][method];
     for key in keys {
         media = &media[*key];
     }

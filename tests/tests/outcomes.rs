@@ -46,7 +46,8 @@ const SETUPS: [Setup; 4] = [
 ];
 
 /// The attempt timeout of these tests, and the response cap.
-const TIMEOUT: Duration = Duration::from_millis(150);
+// Long enough for a loaded 2-core machine to answer in time.
+const TIMEOUT: Duration = Duration::from_millis(500);
 const MAX_RESPONSE_BYTES: usize = 1024;
 
 fn fast_retries(attempts: u32) -> RetryPolicy {
@@ -245,11 +246,9 @@ async fn refused_input_and_failed_connections_are_not_sent() {
                     .send_checked()
                     .await
                     .map(drop),
-                // No input to refuse.
-                _ => {
-                    assert!(op.request_example().is_none(), "{op:?} has a body");
-                    continue;
-                }
+                // No input to refuse, or a body with its own input rules
+                // (tests/tests/input_rules.rs, registration_flow.rs).
+                _ => continue,
             }
             .unwrap_err();
             assert!(

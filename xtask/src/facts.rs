@@ -216,6 +216,12 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
     } else {
         quote!(matches!(operation_id, #(#retry_safe)|*))
     };
+    let failure_shapes = facts.iter().map(|f| {
+        let id = &f.operation_id;
+        let success = &f.success_field;
+        let message = f.failure_message.as_deref().unwrap_or("message");
+        quote!(#id => (#success, #message),)
+    });
     let content_types = facts.iter().filter_map(|f| {
         let id = &f.operation_id;
         f.bodiless_content_type
@@ -283,6 +289,16 @@ pub fn tokens(facts: &[OperationFacts], extra: TokenStream) -> TokenStream {
             /// may have reached Z-API leaves the account as one call would.
             pub(crate) fn retry_safe(operation_id: &str) -> bool {
                 #retry_safe
+            }
+            /// The 200 answer's success property (`x-zapi-success-field`)
+            /// and the property that says why it failed
+            /// (`x-zapi-failure-message`): how a refusal is written.
+            #[cfg_attr(not(feature = "simulator"), allow(dead_code))]
+            pub(crate) fn failure_shape(operation_id: &str) -> (&'static str, &'static str) {
+                match operation_id {
+                    #(#failure_shapes)*
+                    _ => ("success", "message"),
+                }
             }
             /// `x-zapi-bodiless-content-type`: the Content-Type a POST
             /// without body still sends.

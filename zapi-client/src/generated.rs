@@ -5237,6 +5237,29 @@ pub(crate) mod operation_facts {
             "remove_security_code" | "check_registration_availability"
         )
     }
+    /// The 200 answer's success property (`x-zapi-success-field`)
+    /// and the property that says why it failed
+    /// (`x-zapi-failure-message`): how a refusal is written.
+    #[cfg_attr(not(feature = "simulator"), allow(dead_code))]
+    pub(crate) fn failure_shape(operation_id: &str) -> (&'static str, &'static str) {
+        match operation_id {
+            "get_account_email" => ("success", "message"),
+            "set_account_email" => ("success", "message"),
+            "verify_account_email" => ("success", "message"),
+            "remove_account_email" => ("success", "message"),
+            "get_has_security_code" => ("success", "message"),
+            "set_security_code" => ("success", "message"),
+            "remove_security_code" => ("success", "message"),
+            "confirm_security_code" => ("success", "message"),
+            "forgot_security_code" => ("success", "message"),
+            "check_registration_availability" => ("available", "reason"),
+            "request_registration_code" => ("success", "message"),
+            "respond_captcha" => ("success", "message"),
+            "confirm_registration_code" => ("success", "message"),
+            "request_unbanning" => ("success", "message"),
+            _ => ("success", "message"),
+        }
+    }
     /// `x-zapi-bodiless-content-type`: the Content-Type a POST
     /// without body still sends.
     pub(crate) fn bodiless_content_type(operation_id: &str) -> Option<&'static str> {

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::faults::Fault;
 use super::http::Request;
@@ -82,7 +82,11 @@ pub(super) fn answer(request: &Request, state: &mut State) -> Answer {
         }
         Some(Fault::DropConnection) => return Answer::Drop,
         Some(Fault::Unsuccessful { message }) => {
-            return Answer::Now(Reply::unsuccessful(&message).into());
+            // The operation's own refusal (the availability check has no
+            // `success`: `available: false` with a `reason`).
+            let (success, why) =
+                crate::generated::operation_facts::failure_shape(route.operation_id);
+            return Answer::Now(Reply::ok(json!({ success: false, why: message })).into());
         }
         Some(Fault::Status {
             status,
