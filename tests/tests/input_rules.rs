@@ -5,9 +5,18 @@
 //! addresses with plain, quoted and non-ASCII local parts, host names and
 //! address literals pass; the same addresses broken in ways no address can be
 //! (a control character, no `@`, whitespace outside quotes, over-long) fail.
+//!
+//! A number to register (`ddi`, `phone`; E.164): generated country codes and
+//! national numbers reach the simulator through every kind of client; the
+//! same with `+`, spaces, dashes, letters or other digits, a leading 0 in the
+//! country code, too few or too many digits, are `InvalidInput` naming the
+//! field, and nothing is sent.
 
 use proptest::prelude::*;
-use zapi_client::types::{EmailAddress, VerificationCode};
+use proptest::test_runner::{Config, TestRunner};
+use zapi_client::simulator::{Instance, Simulator};
+use zapi_client::types::{EmailAddress, RegistrationCodeMethod, VerificationCode};
+use zapi_client::{Client, Error};
 
 /// RFC 5322 `atext`, plus non-ASCII letters (RFC 6531 UTF8-non-ascii).
 fn atext() -> impl Strategy<Value = char> {
@@ -310,5 +319,224 @@ fn expect_reason(error: &zapi_client::Error, field: &str, reason: &str, secret: 
     );
     if let Some(secret) = secret.filter(|s| s.trim().len() >= 3) {
         assert!(!shown.contains(secret.trim()), "{shown} shows the secret");
+    }
+}
+
+/// What can be valid: a country code of 1 to 3 digits not starting with 0
+/// (E.164), a national number of 4 to 15 digits, leading 0 allowed.
+const VALID_DDI: &str = "[1-9][0-9]{0,2}";
+const VALID_PHONE: &str = "[0-9]{4,15}";
+
+/// Characters no digits-only number has: what users paste (`+55`,
+/// `(44) 99999-9999`, `44.9999`), letters, whitespace, other scripts' digits.
+fn not_a_digit() -> impl Strategy<Value = char> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            '+', ' ', '-', '(', ')', '.', '/', '\t', '\n', '\u{a0}'
+        ]),
+        proptest::char::ranges(vec!['a'..='z', 'A'..='Z'].into()),
+        proptest::sample::select(vec!['٥', '५', '５', 'é']),
+    ]
+}
+
+/// `valid` with a character that is not a digit inserted anywhere.
+fn with_a_non_digit(valid: &'static str) -> impl Strategy<Value = String> {
+    (valid, any::<proptest::sample::Index>(), not_a_digit()).prop_map(|(value, at, c)| {
+        let mut value = value;
+        value.insert(at.index(value.len() + 1), c);
+        value
+    })
+}
+
+fn invalid_ddi() -> impl Strategy<Value = String> {
+    prop_oneof![
+        with_a_non_digit(VALID_DDI),
+        VALID_DDI.prop_map(|ddi| format!("+{ddi}")),
+        "0[0-9]{0,2}",     // a leading 0 (an international prefix's, `055`)
+        "[1-9][0-9]{3,8}", // over 3 digits
+        Just(String::new()),
+    ]
+}
+
+fn invalid_phone() -> impl Strategy<Value = String> {
+    prop_oneof![
+        with_a_non_digit(VALID_PHONE),
+        "[0-9]{0,3}",   // under 4 digits
+        "[0-9]{16,30}", // over 15 digits
+    ]
+}
+
+/// A simulator and clients of each kind for it (their own transport, a
+/// shared one; with and without a Client-Token), on a runtime the property
+/// cases block on: set up once, not per case.
+struct Registration {
+    runtime: tokio::runtime::Runtime,
+    simulator: Simulator,
+    clients: Vec<Client>,
+}
+
+impl Registration {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let simulator = runtime.block_on(Simulator::start()).unwrap();
+        simulator.add_instance(Instance::new("with-token", "token").client_token("client-token"));
+        simulator.add_instance(Instance::new("without-token", "token"));
+        let transport = zapi_client::Transport::builder()
+            .base_url(simulator.base_url())
+            .build()
+            .unwrap();
+        let own = |id: &str| Client::builder(id, "token").base_url(simulator.base_url());
+        let clients = vec![
+            own("with-token")
+                .client_token("client-token")
+                .build()
+                .unwrap(),
+            own("without-token").build().unwrap(),
+            transport
+                .client("with-token", "token")
+                .client_token("client-token")
+                .build()
+                .unwrap(),
+            transport.client("without-token", "token").build().unwrap(),
+        ];
+        Self {
+            runtime,
+            simulator,
+            clients,
+        }
+    }
+
+    fn sent(&self) -> usize {
+        self.simulator.calls("check_registration_availability")
+            + self.simulator.calls("request_registration_code")
+    }
+
+    /// Both operations that take a number, by each client: the answers.
+    fn send(&self, ddi: &str, phone: &str) -> Vec<Result<&'static str, Error>> {
+        self.runtime.block_on(async {
+            let mut answers = Vec::new();
+            for client in &self.clients {
+                let availability = client
+                    .check_registration_availability()
+                    .body_map(|b| b.ddi(ddi).phone(phone))
+                    .send_checked()
+                    .await;
+                answers.push(availability.map(|outcome| outcome.name()));
+                let code = client
+                    .request_registration_code()
+                    .body_map(|b| b.ddi(ddi).phone(phone).method(RegistrationCodeMethod::Sms))
+                    .send_checked()
+                    .await;
+                answers.push(code.map(|outcome| outcome.name()));
+            }
+            answers
+        })
+    }
+}
+
+fn runner(cases: u32) -> TestRunner {
+    TestRunner::new(Config::with_cases(cases))
+}
+
+#[test]
+fn every_number_that_can_be_valid_is_sent() {
+    let registration = Registration::start();
+    let numbers = (VALID_DDI, VALID_PHONE);
+    runner(64)
+        .run(&numbers, |(ddi, phone)| {
+            let before = registration.sent();
+            for answer in registration.send(&ddi, &phone) {
+                // Answered by the simulator: an outcome, or a refusal of
+                // the step (a wait not over, the availability not checked).
+                prop_assert!(
+                    matches!(answer, Ok(_) | Err(Error::Unsuccessful { .. })),
+                    "{ddi} {phone}: {answer:?}"
+                );
+            }
+            prop_assert_eq!(registration.sent() - before, 8, "{} {}", ddi, phone);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_country_code_that_cannot_be_valid_is_refused_and_nothing_sent() {
+    let registration = Registration::start();
+    runner(256)
+        .run(&(invalid_ddi(), VALID_PHONE), |(ddi, phone)| {
+            for answer in registration.send(&ddi, &phone) {
+                prop_assert!(
+                    matches!(&answer, Err(Error::InvalidInput { field, .. }) if field == "ddi"),
+                    "{ddi:?}: {answer:?}"
+                );
+            }
+            prop_assert_eq!(registration.sent(), 0);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_national_number_that_cannot_be_valid_is_refused_and_nothing_sent() {
+    let registration = Registration::start();
+    runner(256)
+        .run(&(VALID_DDI, invalid_phone()), |(ddi, phone)| {
+            for answer in registration.send(&ddi, &phone) {
+                prop_assert!(
+                    matches!(&answer, Err(Error::InvalidInput { field, .. }) if field == "phone"),
+                    "{phone:?}: {answer:?}"
+                );
+            }
+            prop_assert_eq!(registration.sent(), 0);
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The boundaries, each way: what the vendor's pages show and E.164's limits.
+#[test]
+fn number_boundaries() {
+    let registration = Registration::start();
+    let fifteen = "9".repeat(15);
+    for (ddi, phone) in [
+        ("55", "4499999999"),
+        ("1", "0000"),
+        ("999", fifteen.as_str()),
+        ("39", "0612345678"),
+    ] {
+        let before = registration.sent();
+        let answers = registration.send(ddi, phone);
+        assert!(
+            answers
+                .iter()
+                .all(|a| matches!(a, Ok(_) | Err(Error::Unsuccessful { .. }))),
+            "{ddi} {phone}: {answers:?}"
+        );
+        assert_eq!(registration.sent() - before, 8, "{ddi} {phone}");
+    }
+    let sixteen = "9".repeat(16);
+    for (ddi, phone, field) in [
+        ("+55", "4499999999", "ddi"),
+        ("055", "4499999999", "ddi"),
+        ("0", "4499999999", "ddi"),
+        ("1234", "4499999999", "ddi"),
+        ("", "4499999999", "ddi"),
+        ("55", "(44) 99999-9999", "phone"),
+        ("55", "44 9999 9999", "phone"),
+        ("55", "999", "phone"),
+        ("55", sixteen.as_str(), "phone"),
+        ("55", "", "phone"),
+    ] {
+        let before = registration.sent();
+        for answer in registration.send(ddi, phone) {
+            assert!(
+                matches!(&answer, Err(Error::InvalidInput { field: f, .. }) if f == field),
+                "{ddi:?} {phone:?}: {answer:?}"
+            );
+        }
+        assert_eq!(registration.sent(), before, "{ddi:?} {phone:?} was sent");
     }
 }
