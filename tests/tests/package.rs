@@ -91,7 +91,7 @@ fn the_manifest_says_what_the_crate_is_and_names_no_repository() {
     assert_eq!(package["license"], "MIT OR Apache-2.0");
     assert!(package["readme"].as_str().unwrap().ends_with("README.md"));
     let description = package["description"].as_str().unwrap();
-    for topic in ["Z-API", "email", "PIN", "simulator"] {
+    for topic in ["Z-API", "registering a number", "email", "PIN", "simulator"] {
         assert!(description.contains(topic), "{description}");
     }
     assert!(package["keywords"].as_array().unwrap().len() <= 5);
