@@ -215,8 +215,30 @@ pub fn render(review: &Review, base: &str) -> String {
             continue;
         }
         let _ = writeln!(out, "\n### {title}\n");
-        for c in changes.iter() {
+        // Items added that no spec change names break nobody: one line.
+        let (added, rest): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|c| c.rule == "rust-item-added");
+        for c in rest {
             write_change(&mut out, c, "");
+        }
+        if !added.is_empty() {
+            let names: Vec<String> = added
+                .iter()
+                .take(8)
+                .map(|c| format!("`{}`", c.location))
+                .collect();
+            let more = added.len() - names.len();
+            let _ = writeln!(
+                out,
+                "- `rust-item-added` ({}): {}{} — wire ok, Rust ok",
+                added.len(),
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more (`--format json` lists them)")
+                } else {
+                    String::new()
+                }
+            );
         }
     }
     let mut notes: Vec<String> = review.notes.clone();
