@@ -162,7 +162,7 @@ pub fn render(review: &Review, base: &str) -> String {
     if behaviour_all > 0 {
         let _ = writeln!(
             out,
-            "**Behaviour**: {behaviour_all} change(s) what zapi-client does at run time."
+            "**Behaviour**: {behaviour_all} change(s) to what zapi-client does at run time."
         );
     }
     let s = &review.semver;
