@@ -282,12 +282,12 @@ pub fn changelog(review: &Review, base: &str) -> String {
         (false, false) => "Other",
     };
     for title in ["Breaking", "Behaviour", "Other"] {
-        let changes: Vec<&Change> = review
+        let (added, changes): (Vec<&Change>, Vec<&Change>) = review
             .changes
             .iter()
             .filter(|c| group(c) == title)
-            .collect();
-        if changes.is_empty() {
+            .partition(|c| c.rule == "rust-item-added");
+        if changes.is_empty() && added.is_empty() {
             continue;
         }
         let _ = writeln!(out, "{title}:");
@@ -303,6 +303,13 @@ pub fn changelog(review: &Review, base: &str) -> String {
                 c.message,
                 c.rule,
                 verdicts(c).replace("**", "")
+            );
+        }
+        if !added.is_empty() {
+            let _ = writeln!(
+                out,
+                "- {} Rust items added (`cargo xtask review --format json` lists them).",
+                added.len()
             );
         }
         out.push('\n');
