@@ -4,6 +4,7 @@
 
 #[rustfmt::skip]
 mod generated_operations;
+pub mod logs;
 pub mod operation;
 pub mod server;
 pub mod spec;

@@ -6,8 +6,6 @@
 //! retries and the settling read of a refused retry. Its own binary: it
 //! installs the global subscriber.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -17,35 +15,7 @@ use zapi_client_tests::operation::Op;
 use zapi_client_tests::server::{Reply, TestServer};
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
 
-/// Every line every subscriber wrote.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_everything() -> Captured {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-    tracing_log::LogTracer::builder()
-        .with_max_level(tracing_log::log::LevelFilter::Trace)
-        .init()
-        .expect("the only logger");
-    captured
-}
+use zapi_client_tests::logs::capture_everything;
 
 /// In every piece of server text below; never in a log line.
 const MARK: &str = "SRVTXT7Q";
@@ -139,7 +109,7 @@ async fn no_server_text_reaches_a_log_line_at_any_level() {
     simulator.fail_next(Op::GetHasSecurityCode.id(), 2, Fault::unsuccessful(MARK));
     let _ = Op::RemoveSecurityCode.call(client).await;
 
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     // The capture works: every level the calls log at is there.
     for expected in ["zapi.call", "DEBUG", "INFO", "TRACE", "retrying Z-API call"] {
         assert!(text.contains(expected), "{expected} not captured");

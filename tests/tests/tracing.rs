@@ -6,8 +6,6 @@
 //! captured text must show the calls (so the capture works) and no instance
 //! id, token, Client-Token, PIN or verification code, raw or percent-encoded.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -15,35 +13,7 @@ use zapi_client::{Client, RetryPolicy};
 use zapi_client_tests::operation::Op;
 use zapi_client_tests::server::{Reply, TestServer};
 
-/// Everything every subscriber line wrote.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_everything() -> Captured {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-    tracing_log::LogTracer::builder()
-        .with_max_level(tracing_log::log::LevelFilter::Trace)
-        .init()
-        .expect("the only logger");
-    captured
-}
+use zapi_client_tests::logs::capture_everything;
 
 /// Hostile but valid credentials: characters that get percent-encoded.
 const INSTANCE: &str = "3C0FFEE1/A2B3+C4D5?E6F7";
@@ -156,7 +126,7 @@ async fn no_secret_in_any_trace_line_at_any_level() {
         .send_checked()
         .await;
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     // The capture saw the calls, their operations, statuses and retries...
     for expected in [
         "Z-API call succeeded",
