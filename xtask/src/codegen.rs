@@ -70,7 +70,7 @@ pub fn settings() -> GenerationSettings {
         // before anything goes on the wire.
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The hand-written layer (zapi-client/src/client.rs) must implement
+        // The hand-written layer (zapi-client/src/client/) must implement
         // `ClientHooks`: it puts the credentials on every request. `Expected`
         // turns a missing implementation into a compile error instead of
         // silently unauthenticated requests.

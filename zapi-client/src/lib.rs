@@ -42,7 +42,7 @@
 //! `openapi/zapi.yaml` in this crate's repository describes the API. `cargo
 //! xtask codegen` runs progenitor over it and writes [`types`], [`builder`] and
 //! the operations of [`Client`] into `src/generated.rs`, checked in and never
-//! edited by hand. The hand-written part is small: `client.rs` builds a
+//! edited by hand. The hand-written part is small: `client/` builds a
 //! client, `hooks.rs` puts the credentials on each request and bounds and
 //! scrubs each answer, `error.rs` turns answers into [`Error`], `retry.rs` is
 //! the retry policy.

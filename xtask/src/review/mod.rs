@@ -275,14 +275,18 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     let old_spec = old_file(spec_path).ok_or_else(|| format!("{spec_path} is not in `{base}`"))?;
     let new_spec = new_file(spec_path).ok_or_else(|| format!("cannot read {spec_path}"))?;
     let side = |read: &dyn Fn(&str) -> Option<String>, spec: String| {
-        let hand_written: Option<Vec<(String, String)>> = surface::HAND_WRITTEN_PATHS
+        // Each file that exists on this side: items are compared by name,
+        // so one that moved to another file (client.rs -> client/) or a new
+        // module is no change of its own.
+        let hand_written: Vec<(String, String)> = surface::HAND_WRITTEN_PATHS
             .iter()
-            .map(|p| read(p).map(|s| (p.to_string(), s)))
+            .chain(&surface::FORMER_HAND_WRITTEN_PATHS)
+            .filter_map(|p| read(p).map(|s| (p.to_string(), s)))
             .collect();
         Snapshot {
             spec,
             generated: read(crate::codegen::OUTPUT_PATH),
-            hand_written: hand_written.unwrap_or_default(),
+            hand_written,
             version: read(MANIFEST_PATH).as_deref().and_then(git::crate_version),
         }
     };
