@@ -1,18 +1,20 @@
-//! Maintainer tasks for the zapi-client workspace, as a library so tests can
-//! call them as ordinary code (`cargo xtask` is the command-line front end).
+//! Maintainer tasks for the zapi-client workspace, side by side, as a library
+//! so tests can call them as ordinary code (`cargo xtask` is the command-line
+//! front end):
+//!
+//! - [`codegen`]: `cargo xtask codegen`, progenitor over the spec and our
+//!   steps, one file each (`codegen/`);
+//! - [`review`]: `cargo xtask review`, what a spec change does (`review/`);
+//! - [`bench`]: `cargo xtask bench`, zapi-client against hand-written reqwest;
+//! - [`surface`]: the public API as text, for the snapshots and the review.
 
-pub mod answer_types;
-pub mod answers;
 pub mod bench;
-pub mod checks;
 pub mod codegen;
-pub mod constructor;
-pub mod docs;
-pub mod facts;
-pub mod mocks;
-pub mod outcomes;
 pub mod review;
-pub mod secrets;
-pub mod settle;
 pub mod surface;
-pub mod test_operations;
+
+// The generator's steps under their short paths (`xtask::facts`, ...).
+pub use codegen::{
+    answer_types, answers, checks, constructor, docs, facts, mocks, outcomes, secrets, settle,
+    test_operations,
+};

@@ -296,7 +296,7 @@ fn open_enum(types: &mut Vec<syn::Item>, name: &str) -> Result<(), String> {
 /// password`, such as the appeal token of the availability answer), over
 /// every operation's 200 answer: `operation_facts::answer_secret_properties`,
 /// which error excerpts of raw bodies blank. The decoded value is already
-/// redacted by its newtype (xtask/src/secrets.rs).
+/// redacted by its newtype (xtask/src/codegen/secrets.rs).
 pub fn answer_secret_properties(
     spec: &OpenAPI,
     secrets: &std::collections::BTreeSet<String>,

@@ -1,4 +1,23 @@
-//! `cargo xtask codegen`: openapi/zapi.yaml -> progenitor -> zapi-client/src/generated.rs.
+//! `cargo xtask codegen`: openapi/zapi.yaml -> progenitor -> zapi-client/src/generated.rs,
+//! then our steps, one file each, in the order `generate` runs them:
+//! `facts` (x-zapi-* facts, `send_checked`), `constructor`, `secrets`
+//! (format: password), `checks` (x-zapi-check, x-zapi-reasons), `docs`,
+//! `answers` (Default, failure), `outcomes` (x-zapi-success-field,
+//! x-zapi-outcomes), `answer_types` (open enums, digits, durations, images),
+//! `settle` (x-zapi-repeat-may-refuse); `mocks` for generated_mock.rs and
+//! `test_operations` for tests/src/generated_operations.rs.
+
+pub mod answer_types;
+pub mod answers;
+pub mod checks;
+pub mod constructor;
+pub mod docs;
+pub mod facts;
+pub mod mocks;
+pub mod outcomes;
+pub mod secrets;
+pub mod settle;
+pub mod test_operations;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -114,11 +133,11 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// Generates the client module text, header included, from the spec at `spec_path`:
 /// progenitor's client, then steps of ours on its syntax tree: the schemars
 /// derive behind a feature, URLs built with the credentials
-/// ([`credentials_in_urls`]), secret types redacted (xtask/src/secrets.rs),
-/// hand-written checks for costly patterns (xtask/src/checks.rs), docs that
-/// teach `send_checked` (xtask/src/docs.rs), answer types with `Default` and
-/// `failure(message)` (xtask/src/answers.rs), and the
-/// per-operation facts and `send_checked` (xtask/src/facts.rs).
+/// ([`credentials_in_urls`]), secret types redacted (xtask/src/codegen/secrets.rs),
+/// hand-written checks for costly patterns (xtask/src/codegen/checks.rs), docs that
+/// teach `send_checked` (xtask/src/codegen/docs.rs), answer types with `Default` and
+/// `failure(message)` (xtask/src/codegen/answers.rs), and the
+/// per-operation facts and `send_checked` (xtask/src/codegen/facts.rs).
 pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
     let failed = |cause: String| CodegenError::Generate {
@@ -383,7 +402,7 @@ fn gate_derive(attrs: &mut Vec<syn::Attribute>) {
 
 /// Generates the httpmock helpers, header included, from the spec at
 /// `spec_path`: progenitor's, plus methods for any status, `Retry-After`, a
-/// delay, a failure answer and one instance (xtask/src/mocks.rs).
+/// delay, a failure answer and one instance (xtask/src/codegen/mocks.rs).
 pub fn generate_mock(spec_path: &Path) -> Result<String, CodegenError> {
     let spec = load_spec(spec_path)?;
     let secrets = crate::secrets::secret_schemas(&spec);

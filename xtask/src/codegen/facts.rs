@@ -6,9 +6,9 @@
 //! | --- | --- | --- |
 //! | `x-zapi-retry-safe: bool` (required) | repeating the call after a request that may have reached Z-API leaves the account as one call would | `operation_facts::retry_safe` |
 //! | `x-zapi-failure-message: <property>` | the 200 answer's property that says why when `success` is false | `send_checked` of the operation |
-//! | `format: password` on a component schema (xtask/src/secrets.rs) | the value is a secret | redacted `Debug`/`Display`; `operation_facts::secret_properties` |
-//! | `x-zapi-success-field`, `x-zapi-outcomes` (xtask/src/outcomes.rs) | which property says success; answers that ask for another step | `send_checked` of the operation |
-//! | `x-zapi-repeat-may-refuse: {read, field, expect, why}` (xtask/src/settle.rs) | a repeat may be refused although the first call took effect; `read`'s `field` equals `expect` once it did | `operation_facts::repeat_may_refuse`, `read_back` |
+//! | `format: password` on a component schema (xtask/src/codegen/secrets.rs) | the value is a secret | redacted `Debug`/`Display`; `operation_facts::secret_properties` |
+//! | `x-zapi-success-field`, `x-zapi-outcomes` (xtask/src/codegen/outcomes.rs) | which property says success; answers that ask for another step | `send_checked` of the operation |
+//! | `x-zapi-repeat-may-refuse: {read, field, expect, why}` (xtask/src/codegen/settle.rs) | a repeat may be refused although the first call took effect; `read`'s `field` equals `expect` once it did | `operation_facts::repeat_may_refuse`, `read_back` |
 //! | `x-zapi-bodiless-content-type: <media type>` | a POST without body still sends this `Content-Type` (the vendor's examples do, and Z-API answers 415 without it) | `operation_facts::bodiless_content_type` |
 //!
 //! Every operation's 200 answer must be a `$ref` to an object schema with a
