@@ -71,8 +71,16 @@ pub const FIGURES: &[(&str, Kind, Target)] = &[
     ("consumer_build", Kind::Ratio, Target::AtMost(0.75)),
     ("instance_bytes", Kind::Count, Target::AtMost(1024.0)),
     ("instance_connections", Kind::Count, Target::AtMost(64.0)),
-    ("instance_connections_1ms", Kind::Count, Target::AtMost(64.0)),
-    ("instance_connections_10ms", Kind::Count, Target::AtMost(64.0)),
+    (
+        "instance_connections_1ms",
+        Kind::Count,
+        Target::AtMost(64.0),
+    ),
+    (
+        "instance_connections_10ms",
+        Kind::Count,
+        Target::AtMost(64.0),
+    ),
 ];
 
 /// The `&'static str` name and kind of a figure the bench binary printed.
@@ -103,14 +111,9 @@ fn cargo() -> Command {
 /// Runs the in-process client benchmark; its RATIO lines and report.
 pub fn client_bench(root: &Path, quick: bool) -> Result<(Vec<Figure>, String), String> {
     let mut command = cargo();
-    command.current_dir(root).args([
-        "run",
-        "-q",
-        "--release",
-        "-p",
-        BENCH_PACKAGE,
-        "--",
-    ]);
+    command
+        .current_dir(root)
+        .args(["run", "-q", "--release", "-p", BENCH_PACKAGE, "--"]);
     if quick {
         command.arg("--quick");
     }
@@ -162,7 +165,9 @@ fn bench_executable(root: &Path) -> Result<PathBuf, String> {
                 && message["target"]["kind"][0] == "bin"
         })
         .and_then(|message| message["executable"].as_str().map(PathBuf::from))
-        .ok_or(format!("cargo build -p {BENCH_PACKAGE} named no `bench-client` executable"))
+        .ok_or(format!(
+            "cargo build -p {BENCH_PACKAGE} named no `bench-client` executable"
+        ))
 }
 
 /// Whether `valgrind` runs.
