@@ -71,7 +71,6 @@ fn credentials_of_8_characters_or_more_are_refused_inside_a_segment() {
 #[test]
 fn an_unbuilt_builder_shows_the_base_url_and_hides_a_credential_like_path() {
     let plain = "https://proxy.example:8443/zapi";
-    let pasted = "https://proxy.example:8443/instances/x/token/y";
     let shown = [
         format!("{:?}", Client::builder("i", "t").base_url(plain)),
         format!("{:?}", Transport::builder().base_url(plain)),
@@ -82,15 +81,25 @@ fn an_unbuilt_builder_shows_the_base_url_and_hides_a_credential_like_path() {
             "{text}"
         );
     }
+    // Each of these alone hides the path: user info, a query, a fragment,
+    // a credential-like path.
     let hidden = [
-        format!("{:?}", Client::builder("i", "t").base_url(pasted)),
-        format!("{:?}", Transport::builder().base_url(pasted)),
+        "https://user@proxy.example:8443/zapi",
+        "https://:pw@proxy.example:8443/zapi",
+        "https://proxy.example:8443/zapi?instances=x",
+        "https://proxy.example:8443/zapi#x",
+        "https://proxy.example:8443/instances/x/token/y",
     ];
-    for text in hidden {
-        assert!(
-            text.contains("\"https://proxy.example:8443/<redacted>\""),
-            "{text}"
-        );
-        assert!(!text.contains("instances/x"), "{text}");
+    for base_url in hidden {
+        for text in [
+            format!("{:?}", Client::builder("i", "t").base_url(base_url)),
+            format!("{:?}", Transport::builder().base_url(base_url)),
+        ] {
+            assert!(
+                text.contains("\"https://proxy.example:8443/<redacted>\""),
+                "{text}"
+            );
+            assert!(!text.contains("instances/x"), "{text}");
+        }
     }
 }
