@@ -2,6 +2,7 @@
 //! retries, a bounded and scrubbed answer, errors that keep their status.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 // tokio's clock, as the timeouts and waits use: one time for all of a call.
 use tokio::time::Instant;
@@ -61,6 +62,7 @@ impl ClientHooks<ClientContext> for Client {
         let secrets = request_secrets(&request, info.operation_id);
         let echoes = Echoes::new(&context.credentials.echoes, &secrets);
         let started = Instant::now();
+        let in_flight = InFlight::enter(&context.shared.in_flight);
         // The policy's `max_elapsed` bounds the whole call: each attempt may
         // take the transport's timeout, or what is left if that is less.
         let deadline = context
@@ -81,7 +83,10 @@ impl ClientHooks<ClientContext> for Client {
             // generated `Client`'s, which `Client::new_with_client` could set.
             let result = match context.shared.http.execute(request).await {
                 Ok(response) => {
-                    read_bounded(response, context.shared.max_response_bytes, echoes).await
+                    let read =
+                        read_bounded(response, context.shared.max_response_bytes, echoes).await;
+                    in_flight.let_the_connection_return().await;
+                    read
                 }
                 Err(error) => Err(error),
             }
@@ -171,6 +176,36 @@ impl Client {
         }
         trace::settled(settled);
         response
+    }
+}
+
+/// This call counted among its transport's calls in flight while it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+
+    /// Once the answer is read: with other calls in flight, yields once so
+    /// the answer's connection is back in the pool before the caller's next
+    /// call looks for one. hyper-util returns it from a task of its own, and
+    /// a call that finds the pool empty starts a connection which is opened
+    /// even when a pooled one comes back first: 64 tasks calling back to back
+    /// opened up to 120 connections, not 64 (BENCHMARKS.md,
+    /// instance_connections). A yield costs about 3,000 instructions, so a
+    /// call alone on its transport skips it.
+    async fn let_the_connection_return(&self) {
+        if self.0.load(Ordering::Relaxed) > 1 {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

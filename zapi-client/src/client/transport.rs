@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     /// The whole-request limit, which each attempt of a retried call also
     /// gets, capped by what is left of the policy's `max_elapsed`.
     pub(crate) timeout: Duration,
+    /// Calls of this transport in flight (see the `exec` hook).
+    pub(crate) in_flight: std::sync::atomic::AtomicUsize,
 }
 
 impl fmt::Debug for Shared {
@@ -265,6 +267,7 @@ impl TransportBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 timeout: self.timeout,
+                in_flight: std::sync::atomic::AtomicUsize::new(0),
             }),
         })
     }

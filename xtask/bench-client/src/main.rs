@@ -7,6 +7,11 @@
 //!
 //! Both clients talk to one keep-alive HTTP/1.1 server on 127.0.0.1, run on
 //! its own thread and runtime so its work and allocations are not counted.
+//! The connection figures also run over a simulated network with a
+//! round-trip time (see [`Network`]).
+//!
+//! A crate of its own so zapi-client is built as a user builds it: default
+//! features, none of the workspace's test features.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -75,8 +80,67 @@ struct Server {
     accepted: Arc<AtomicU64>,
 }
 
+/// What the client and the server are apart: a round-trip time (RTT), zero
+/// for plain loopback.
+///
+/// - Each answer is written one RTT after its request was read (the request
+///   travels half of it, the answer the other half): by the server.
+/// - Each new connection takes one RTT before it can carry a request (TCP's
+///   handshake; a TLS handshake would add one more): by the client's
+///   resolver, which answers one RTT late. The server cannot delay it: on
+///   loopback the kernel completes the handshake before `accept` returns.
+///   The resolver runs once per new connection (hyper resolves on every
+///   connect), so a connection started to race a pooled one is delayed too.
+#[derive(Clone, Copy)]
+struct Network {
+    rtt: Duration,
+}
+
+/// A resolver for `localhost` that answers 127.0.0.1 one RTT late.
+struct SlowResolver {
+    rtt: Duration,
+}
+
+impl reqwest::dns::Resolve for SlowResolver {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let rtt = self.rtt;
+        Box::pin(async move {
+            tokio::time::sleep(rtt).await;
+            // Port 0: reqwest uses the URL's port.
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            Ok(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+impl Network {
+    const LOOPBACK: Network = Network {
+        rtt: Duration::ZERO,
+    };
+
+    /// A transport to `server` over this network. Plain loopback: the IP
+    /// address, no resolver at all.
+    fn transport(self, server: &Server) -> zapi_client::Transport {
+        let builder = zapi_client::Transport::builder();
+        if self.rtt.is_zero() {
+            return builder.base_url(&server.url).build().unwrap();
+        }
+        let resolver = Arc::new(SlowResolver { rtt: self.rtt });
+        builder
+            .base_url(server.url.replace("127.0.0.1", "localhost"))
+            .configure_reqwest(move |b| b.dns_resolver(resolver.clone()))
+            .build()
+            .unwrap()
+    }
+}
+
 /// Starts the server on its own thread.
 fn start_server() -> Server {
+    start_server_over(Network::LOOPBACK)
+}
+
+/// Starts the server on its own thread, answering over `network`.
+fn start_server_over(network: Network) -> Server {
     let accepted = Arc::new(AtomicU64::new(0));
     let counter = accepted.clone();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -92,7 +156,7 @@ fn start_server() -> Server {
             while let Ok((stream, _)) = listener.accept().await {
                 counter.fetch_add(1, Ordering::SeqCst);
                 stream.set_nodelay(true).unwrap();
-                tokio::spawn(serve(stream));
+                tokio::spawn(serve(stream, network.rtt));
             }
         });
     });
@@ -102,7 +166,7 @@ fn start_server() -> Server {
     }
 }
 
-async fn serve(mut stream: tokio::net::TcpStream) {
+async fn serve(mut stream: tokio::net::TcpStream, rtt: Duration) {
     let answer = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{ANSWER}",
         ANSWER.len()
@@ -131,6 +195,9 @@ async fn serve(mut stream: tokio::net::TcpStream) {
             }
         };
         buffer.drain(..request_len);
+        if !rtt.is_zero() {
+            tokio::time::sleep(rtt).await;
+        }
         if stream.write_all(answer.as_bytes()).await.is_err() {
             return;
         }
@@ -367,27 +434,24 @@ fn instance_bytes() -> u64 {
 
 /// Connections a server accepts while `INSTANCES` clients of one transport
 /// each make one `set_account_email` call, 64 at a time (64 tasks pulling
-/// the next client from a shared counter) on a two-thread runtime. Racy
-/// (a connection back in the pool a moment too late makes hyper open
-/// another), so the median of three trials, each with a new transport and
-/// server, and all three.
-fn instance_connections() -> (u64, [u64; 3]) {
+/// the next client from a shared counter) on a two-thread runtime, over
+/// `network`. Racy (a connection back in the pool a moment too late makes
+/// hyper open another), so the median of three trials, each with a new
+/// transport and server, and all three.
+fn instance_connections(network: Network) -> (u64, [u64; 3]) {
     let mut trials = [0; 3];
     for trial in &mut trials {
-        *trial = instance_connections_trial();
+        *trial = instance_connections_trial(network);
     }
     let mut sorted = trials;
     sorted.sort_unstable();
     (sorted[1], trials)
 }
 
-fn instance_connections_trial() -> u64 {
+fn instance_connections_trial(network: Network) -> u64 {
     const TASKS: usize = 64;
-    let server = start_server();
-    let transport = zapi_client::Transport::builder()
-        .base_url(&server.url)
-        .build()
-        .unwrap();
+    let server = start_server_over(network);
+    let transport = network.transport(&server);
     let clients: Arc<Vec<_>> = Arc::new(
         (0..INSTANCES)
             .map(|i| instance_client(&transport, &instance_credentials(i)))
@@ -424,11 +488,20 @@ fn main() {
     // requests of one client and nothing else, to profile it (valgrind
     // --tool=callgrind counts instructions); `none` starts the server, the
     // runtime and both clients and makes no request (the fixed cost).
-    if let Some(only) = args
+    // `--only connections`: the instance_connections figures alone.
+    let only = args
         .iter()
         .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1))
-    {
+        .and_then(|i| args.get(i + 1));
+    if only.is_some_and(|only| only == "connections") {
+        for (suffix, rtt) in CONNECTION_NETWORKS {
+            let (median, trials) = instance_connections(Network { rtt });
+            println!("trials {trials:?}");
+            println!("FIGURE instance_connections{suffix} {median}");
+        }
+        return;
+    }
+    if let Some(only) = only {
         let requests: usize = args
             .iter()
             .position(|a| a == "--requests")
@@ -459,7 +532,10 @@ fn main() {
     }
     // The many-instances figures first, while this is the only thread.
     let instance_bytes = instance_bytes();
-    let (instance_connections, connection_trials) = instance_connections();
+    let connections: Vec<_> = CONNECTION_NETWORKS
+        .iter()
+        .map(|&(suffix, rtt)| (suffix, instance_connections(Network { rtt })))
+        .collect();
 
     // `--quick`: a smaller run, to try the bench out.
     let quick = args.iter().any(|a| a == "--quick");
@@ -529,8 +605,26 @@ fn main() {
     );
     println!("  instance_bytes: heap bytes per additional instance client, rounded up");
     println!(
-        "  instance_connections: connections accepted for one call from each client, 64 at a time: median of {connection_trials:?}"
+        "  instance_connections: connections accepted for one call from each client, 64 at a time, median of 3 trials"
     );
+    for (suffix, (_, trials)) in &connections {
+        let network = if suffix.is_empty() {
+            "loopback".to_owned()
+        } else {
+            format!("RTT {}", &suffix[1..])
+        };
+        println!("    {network}: trials {trials:?}");
+    }
     println!("FIGURE instance_bytes {instance_bytes}");
-    println!("FIGURE instance_connections {instance_connections}");
+    for (suffix, (median, _)) in &connections {
+        println!("FIGURE instance_connections{suffix} {median}");
+    }
 }
+
+/// The networks of the `instance_connections` figures: the figure's name
+/// suffix and the round-trip time.
+const CONNECTION_NETWORKS: [(&str, Duration); 3] = [
+    ("", Duration::ZERO),
+    ("_1ms", Duration::from_millis(1)),
+    ("_10ms", Duration::from_millis(10)),
+];
