@@ -122,7 +122,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What the hooks need, held as the generated [`Client`]'s inner value: the
+/// What the hooks need, held as the generated [`Client`](crate::Client)'s inner value: the
 /// shared transport and this instance's credentials. The generated client's
 /// own base URL holds no credential, so its derived `Debug` shows none; the
 /// generated operations build their URL with `ClientContext::url` (crate

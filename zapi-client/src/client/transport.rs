@@ -63,7 +63,7 @@ pub struct Transport {
 
 impl Transport {
     /// Starts configuring a transport; the defaults are
-    /// [`Client::builder`]'s.
+    /// [`Client::builder`](crate::Client::builder)'s.
     pub fn builder() -> TransportBuilder {
         TransportBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
