@@ -17,7 +17,10 @@ mod transport;
 
 pub use builders::{ClientBuilder, InstanceBuilder};
 pub use context::ClientContext;
-pub(crate) use context::{Credentials, SEGMENT};
+pub(crate) use context::Credentials;
+// The typed mocks encode credentials as the client does.
+#[cfg(feature = "mock")]
+pub(crate) use context::SEGMENT;
 pub(crate) use transport::Shared;
 pub use transport::{Transport, TransportBuilder};
 
