@@ -290,9 +290,28 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
             version: read(MANIFEST_PATH).as_deref().and_then(git::crate_version),
         }
     };
-    let old = side(&old_file, old_spec);
+    let mut old = side(&old_file, old_spec);
     let new = side(&new_file, new_spec);
+    // A base whose version was never released (main between releases):
+    // the bump is counted from the last release, which users have.
+    let mut unreleased_base = None;
+    if let (Some(released), Some(base_version)) = (&accepted.released, &old.version)
+        && let (Some(r), Some(b)) = (
+            semver::parse_version(&released.version),
+            semver::parse_version(base_version),
+        )
+        && b > r
+    {
+        unreleased_base = Some(base_version.clone());
+        old.version = Some(released.version.clone());
+    }
     let mut review = review(&old, &new, &accepted)?;
+    if let Some(version) = unreleased_base {
+        review.notes.push(format!(
+            "zapi-client {version} at the base is not released: the version is compared with the last release, {}",
+            review.semver.base_version.as_deref().unwrap_or("?")
+        ));
+    }
     // Entries matching nothing mean something only against the release they
     // were written for; against another base they are for earlier changes.
     let from_release = accepted.released.as_ref().is_some_and(|r| {

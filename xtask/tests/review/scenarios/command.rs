@@ -294,3 +294,48 @@ fn the_gate_reviews_every_commit_since_the_release_and_the_version() {
     let error = review::run(repo.path(), &gate("release")).unwrap_err();
     assert!(error.contains("records no `released`"), "{error}");
 }
+
+#[test]
+fn a_base_between_releases_is_bumped_from_the_last_release() {
+    let repo = Repo::new("between-releases");
+    repo.write("openapi/zapi.yaml", &spec_text());
+    repo.write(
+        "zapi-client/Cargo.toml",
+        "[package]\nname = \"zapi-client\"\nversion = \"0.1.0\"\n",
+    );
+    repo.commit("release 0.1.0");
+    let released = repo.head();
+    repo.write(
+        review::ACCEPTED_PATH,
+        &format!("released:\n  version: 0.1.0\n  commit: {released}\naccepted: []\n"),
+    );
+    repo.write(
+        "zapi-client/Cargo.toml",
+        "[package]\nname = \"zapi-client\"\nversion = \"0.2.0\"\n",
+    );
+    repo.commit("0.2.0 begins, unreleased");
+    repo.write(
+        "openapi/zapi.yaml",
+        &edited(|spec| {
+            *at(spec, "/info/description") = json!("Other words.");
+        }),
+    );
+    let options = Options {
+        base: Some("HEAD".into()),
+        format: Format::Markdown,
+        fail_on: FailOn {
+            version: true,
+            ..FailOn::default()
+        },
+    };
+    let outcome = review::run(repo.path(), &options).unwrap();
+    // Against 0.2.0 (never released) a patch would "need" 0.2.1; against the
+    // release users have, 0.1.0, the unreleased 0.2.0 already is one.
+    assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+    assert_eq!(outcome.review.semver.base_version.as_deref(), Some("0.1.0"));
+    assert!(
+        outcome.report.contains("0.2.0 at the base is not released"),
+        "{}",
+        outcome.report
+    );
+}
