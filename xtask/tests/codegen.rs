@@ -241,6 +241,20 @@ fn spec_facts_are_required_and_checked() {
 }
 
 #[test]
+fn answer_type_facts_off_a_component_schema_are_refused() {
+    // On a property (or any inline schema) typify names the type itself and
+    // the step would find nothing to change: refused, not ignored.
+    assert_fails_untouched(
+        "image-on-a-property",
+        Some(&real_spec_with(
+            "        reason:\n          type: string\n",
+            "        reason:\n          x-zapi-image: true\n          type: string\n",
+        )),
+        "progenitor failed: x-zapi-image at /components/schemas/CheckRegistrationAvailabilityResponse/properties/reason: it is read on component schemas only",
+    );
+}
+
+#[test]
 fn a_secret_prints_redacted_even_without_constraints() {
     // Without constraints typify still makes a named schema a newtype (with a
     // public field); its Debug and Display are redacted all the same.

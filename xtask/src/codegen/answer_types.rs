@@ -10,6 +10,8 @@
 //! | `x-zapi-image: true` (string) | base64, bare or as a `data:image/<type>;base64,` URI | `.decode()` -> `zapi_client::Image` |
 //!
 //! Request schemas keep typify's closed enums: an open enum is for answers.
+//! One of these extensions anywhere else (an inline schema, a property) is
+//! refused: typify names inline types itself, so it would be lost silently.
 
 use std::collections::BTreeMap;
 
@@ -25,9 +27,21 @@ pub struct Shape {
     pub image: bool,
 }
 
+/// The extensions this step reads.
+const KEYS: [&str; 4] = [
+    "x-zapi-open-enum",
+    "x-zapi-integer-or-digits",
+    "x-zapi-duration",
+    "x-zapi-image",
+];
+
 /// Every component schema with at least one of the extensions, by name;
-/// `Err` names a schema whose extension does not fit its type.
+/// `Err` names a schema whose extension does not fit its type, or one of the
+/// extensions anywhere but on a component schema (typify gives an inline
+/// schema a type of its own, which this step would not find: the fact would
+/// be lost without a word).
 pub fn read(spec: &OpenAPI) -> Result<BTreeMap<String, Shape>, String> {
+    refuse_outside_components(spec)?;
     let mut shapes = BTreeMap::new();
     let Some(components) = &spec.components else {
         return Ok(shapes);
@@ -77,6 +91,42 @@ pub fn read(spec: &OpenAPI) -> Result<BTreeMap<String, Shape>, String> {
         }
     }
     Ok(shapes)
+}
+
+/// `Err` at the first of [`KEYS`] found anywhere but directly on a schema of
+/// `components.schemas`, with its place as a JSON pointer.
+fn refuse_outside_components(spec: &OpenAPI) -> Result<(), String> {
+    fn walk(value: &serde_json::Value, pointer: &mut Vec<String>) -> Result<(), String> {
+        match value {
+            serde_json::Value::Object(map) => {
+                let on_a_component =
+                    pointer.len() == 3 && pointer[0] == "components" && pointer[1] == "schemas";
+                if !on_a_component && let Some(key) = KEYS.iter().find(|k| map.contains_key(**k)) {
+                    return Err(format!(
+                        "{key} at /{}: it is read on component schemas only; \
+                         move the schema to components.schemas and $ref it",
+                        pointer.join("/")
+                    ));
+                }
+                for (name, child) in map {
+                    pointer.push(name.replace('~', "~0").replace('/', "~1"));
+                    walk(child, pointer)?;
+                    pointer.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    pointer.push(index.to_string());
+                    walk(child, pointer)?;
+                    pointer.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    let document = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+    walk(&document, &mut Vec::new())
 }
 
 /// Applies each shape to its type in the generated `types` module.
