@@ -254,3 +254,47 @@ async fn server_text_in_errors_has_its_control_characters_escaped() {
         }
     }
 }
+
+/// Server text an error keeps is bounded: a message of exactly
+/// `MESSAGE_BYTES` is kept whole, a longer one (in any place an error takes
+/// server text from) is cut there and says how much was left out, so a
+/// hostile megabyte never reaches a log line.
+#[tokio::test]
+async fn server_text_in_errors_is_kept_whole_up_to_message_bytes_then_cut() {
+    let limit = zapi_client::MESSAGE_BYTES;
+    let exact = "é".repeat(limit / 2);
+    let long = "é".repeat(50_000);
+    for client in clients(&TestServer::replying(Reply::json(400, &json!({"error": exact}))).await) {
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        assert_eq!(error.server_message(), Some(exact.as_str()), "kept whole");
+    }
+    let replies = [
+        Reply::json(400, &json!({"error": long})),
+        Reply::json(200, &json!({"success": false, "message": long})),
+        Reply::json(200, &json!({"success": long})),
+        Reply::json(200, &json!({"success": true, "hasEmail": long})),
+    ];
+    for reply in replies {
+        let server = TestServer::replying(reply.clone()).await;
+        for client in clients(&server) {
+            let error = client.get_account_email().send_checked().await.unwrap_err();
+            if let Some(message) = error.server_message() {
+                let kept = message
+                    .strip_suffix(" more bytes]")
+                    .expect("says it was cut");
+                let (text, cut) = kept.rsplit_once("…[").unwrap();
+                assert!(text.len() <= limit, "{} bytes kept", text.len());
+                assert_eq!(text.len() + cut.parse::<usize>().unwrap(), long.len());
+            }
+            let display = error.to_string();
+            assert!(
+                display.contains("more bytes]")
+                    && display.len() < limit + zapi_client::EXCERPT_BYTES + 200,
+                "{} bytes of Display: {}",
+                display.len(),
+                display.chars().take(120).collect::<String>()
+            );
+            assert!(format!("{error:?}").len() < 2 * limit, "Debug: {error:?}");
+        }
+    }
+}

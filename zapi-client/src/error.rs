@@ -9,7 +9,7 @@ use crate::attempts::Attempts;
 use reqwest::StatusCode;
 
 use crate::hooks::ResponseTooLarge;
-use crate::sanitize::{escape_invisible, escape_invisible_owned};
+use crate::sanitize::{escape_invisible, escape_invisible_owned, server_text};
 use crate::{ResponseValue, retry, types};
 
 /// What the generated `send()` returns; `send_checked()` turns it into [`Error`].
@@ -20,6 +20,12 @@ const CLIENT_TOKEN_MISSING: &str = "null not allowed";
 
 /// Longest body excerpt kept in an error, in bytes.
 pub const EXCERPT_BYTES: usize = 256;
+
+/// Longest server text an error keeps, in bytes: a message
+/// ([`Error::server_message`]) or a decoding reason, escaped, then cut
+/// between characters and ended with `…[N more bytes]`. Z-API's messages are
+/// a few words; a longer one is a broken or hostile server.
+pub const MESSAGE_BYTES: usize = 1024;
 
 /// Why a call failed. No variant, and neither `Display` nor `Debug`, ever
 /// holds the instance id, the instance token or the Client-Token: they are
@@ -159,7 +165,7 @@ impl Error {
                 let excerpt = serde_json::to_string(&body).unwrap_or_default();
                 Self::Api {
                     status,
-                    message: body.error.or(body.message).map(escape_invisible_owned),
+                    message: body.error.or(body.message).map(server_text),
                     excerpt: excerpt_of(excerpt.as_bytes()),
                     retry_after,
                     attempts: 1,
@@ -170,7 +176,7 @@ impl Error {
             G::InvalidResponsePayload(body, e) => Self::Undecodable {
                 status: StatusCode::OK,
                 // serde_json's reasons quote the server's strings.
-                reason: escape_invisible_owned(e.to_string()),
+                reason: server_text(e.to_string()),
                 excerpt: excerpt_of(&body),
             },
             G::UnexpectedResponse(response) => {
@@ -189,7 +195,7 @@ impl Error {
                 } else {
                     Self::Api {
                         status,
-                        message: server_message(&body).map(escape_invisible_owned),
+                        message: server_message(&body).map(server_text),
                         excerpt: excerpt_of(&body),
                         retry_after,
                         attempts: 1,
@@ -410,7 +416,7 @@ pub(crate) async fn checked<T>(
             match failure(&mut answer) {
                 None => Ok(answer),
                 Some(message) => Err(Error::Unsuccessful {
-                    message: message.map(escape_invisible_owned),
+                    message: message.map(server_text),
                 }),
             }
         }

@@ -169,7 +169,7 @@ pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, InstanceBuilder,
     MAX_RESPONSE_BYTES_CEILING, Transport, TransportBuilder, USER_AGENT,
 };
-pub use error::{EXCERPT_BYTES, Error, GeneratedError, TransportError};
+pub use error::{EXCERPT_BYTES, Error, GeneratedError, MESSAGE_BYTES, TransportError};
 // Listed one by one: a glob would also re-export progenitor's `Error`, and the
 // rendered docs would show two `Error`s (ours is the one users meet;
 // progenitor's is `GeneratedError`).

@@ -67,9 +67,63 @@ pub(crate) fn escape_invisible_owned(text: String) -> String {
     }
 }
 
+/// Server text (a message, a decoding reason) as an error keeps it:
+/// [`escape_invisible`], then at most [`MESSAGE_BYTES`](crate::MESSAGE_BYTES),
+/// cut between two characters of the server's (never inside an escape) and
+/// ended with `…[N more bytes]`, N counting the server's bytes left out. A
+/// megabyte-long message then costs a log line a kilobyte.
+pub(crate) fn server_text(text: String) -> String {
+    use std::fmt::Write as _;
+    if text.len() <= crate::MESSAGE_BYTES && !text.chars().any(is_invisible) {
+        return text;
+    }
+    let mut kept = String::with_capacity(text.len().min(crate::MESSAGE_BYTES) + 24);
+    for (at, c) in text.char_indices() {
+        let before = kept.len();
+        if is_invisible(c) {
+            kept.extend(c.escape_debug());
+        } else {
+            kept.push(c);
+        }
+        if kept.len() > crate::MESSAGE_BYTES {
+            kept.truncate(before);
+            let _ = write!(kept, "…[{} more bytes]", text.len() - at);
+            break;
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_is_kept_whole_up_to_the_limit_and_cut_after_it() {
+        let limit = crate::MESSAGE_BYTES;
+        let exact = "m".repeat(limit);
+        assert_eq!(server_text(exact.clone()), exact);
+        let over = "m".repeat(limit + 1);
+        assert_eq!(
+            server_text(over),
+            format!("{}…[1 more bytes]", "m".repeat(limit))
+        );
+        // A two-byte character that would end past the limit is left out
+        // whole: the text stays valid and the count is the server's bytes.
+        let straddling = format!("{}é", "m".repeat(limit - 1));
+        assert_eq!(
+            server_text(straddling),
+            format!("{}…[2 more bytes]", "m".repeat(limit - 1))
+        );
+        // An escape is never cut: `\u{1b}` (6 bytes) does not fit in 4.
+        let escape = format!("{}\u{1b}tail", "m".repeat(limit - 4));
+        assert_eq!(
+            server_text(escape),
+            format!("{}…[5 more bytes]", "m".repeat(limit - 4))
+        );
+        // Escaped under the limit: escaped, nothing cut.
+        assert_eq!(server_text("a\u{1b}[31mb".to_owned()), "a\\u{1b}[31mb");
+    }
 
     #[test]
     fn controls_bidi_and_zero_width_are_escaped_and_the_rest_kept() {
