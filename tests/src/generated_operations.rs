@@ -247,6 +247,157 @@ impl Op {
             }
         }
     }
+    /// Calls the operation through `send_checked` with `body` (JSON,
+    /// a valid request), its string property `property` (JSON name)
+    /// then set to `value` through the typed builder, as a user
+    /// would: `client.<operation>().body(..).body_map(|b|
+    /// b.<property>(value))`. `None` when the operation's body has
+    /// no such string property.
+    pub async fn call_with_property(
+        self,
+        client: &Client,
+        body: &Value,
+        property: &str,
+        value: &str,
+    ) -> Option<Result<(), Error>> {
+        match self {
+            Op::GetAccountEmail => None,
+            Op::SetAccountEmail => {
+                let sent = client
+                    .set_account_email()
+                    .body(
+                        typed::<
+                            zapi_client::types::SetAccountEmailRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "email" => sent.body_map(|b| b.email(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::VerifyAccountEmail => {
+                let sent = client
+                    .verify_account_email()
+                    .body(
+                        typed::<
+                            zapi_client::types::VerifyAccountEmailRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "verificationCode" => sent.body_map(|b| b.verification_code(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::RemoveAccountEmail => None,
+            Op::GetHasSecurityCode => None,
+            Op::SetSecurityCode => {
+                let sent = client
+                    .set_security_code()
+                    .body(
+                        typed::<
+                            zapi_client::types::SetSecurityCodeRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "code" => sent.body_map(|b| b.code(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::RemoveSecurityCode => None,
+            Op::ConfirmSecurityCode => {
+                let sent = client
+                    .confirm_security_code()
+                    .body(
+                        typed::<
+                            zapi_client::types::ConfirmSecurityCodeRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "code" => sent.body_map(|b| b.code(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::ForgotSecurityCode => None,
+            Op::CheckRegistrationAvailability => {
+                let sent = client
+                    .check_registration_availability()
+                    .body(
+                        typed::<
+                            zapi_client::types::CheckRegistrationAvailabilityRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "ddi" => sent.body_map(|b| b.ddi(value)),
+                    "phone" => sent.body_map(|b| b.phone(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::RequestRegistrationCode => {
+                let sent = client
+                    .request_registration_code()
+                    .body(
+                        typed::<
+                            zapi_client::types::RequestRegistrationCodeRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "ddi" => sent.body_map(|b| b.ddi(value)),
+                    "phone" => sent.body_map(|b| b.phone(value)),
+                    "method" => sent.body_map(|b| b.method(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::RespondCaptcha => {
+                let sent = client
+                    .respond_captcha()
+                    .body(
+                        typed::<
+                            zapi_client::types::RespondCaptchaRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "captcha" => sent.body_map(|b| b.captcha(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::ConfirmRegistrationCode => {
+                let sent = client
+                    .confirm_registration_code()
+                    .body(
+                        typed::<
+                            zapi_client::types::ConfirmRegistrationCodeRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "code" => sent.body_map(|b| b.code(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+            Op::RequestUnbanning => {
+                let sent = client
+                    .request_unbanning()
+                    .body(
+                        typed::<
+                            zapi_client::types::RequestUnbanningRequest,
+                        >(self, Some(body)),
+                    );
+                let sent = match property {
+                    "appealToken" => sent.body_map(|b| b.appeal_token(value)),
+                    "description" => sent.body_map(|b| b.description(value)),
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
+        }
+    }
     /// `body` decoded as the operation's 200 answer (as JSON), or
     /// `None` when it is not one.
     pub fn decode_answer(self, body: &[u8]) -> Option<Value> {

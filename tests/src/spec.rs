@@ -148,3 +148,44 @@ pub fn secret_properties(operation_id: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Values the spec's constraints refuse, for each string property of the
+/// request body of `operation_id`, at the boundaries the spec states: one
+/// character under `minLength` (from the property's example), one over
+/// `maxLength` (the example repeated), a value outside `enum`. Each as
+/// (JSON property name, value, the constraint it breaks).
+pub fn invalid_values(operation_id: &str) -> Vec<(String, String, &'static str)> {
+    let spec = parsed();
+    let (method, path) = method_and_path(operation_id);
+    let resolve = |value: &Value| -> Value {
+        match value["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                spec["components"]["schemas"][name].clone()
+            }
+            None => value.clone(),
+        }
+    };
+    let op = &spec["paths"][&path][&method];
+    let body = resolve(&op["requestBody"]["content"]["application/json"]["schema"]);
+    let mut values = Vec::new();
+    for (name, schema) in body["properties"].as_object().into_iter().flatten() {
+        let schema = resolve(schema);
+        if schema["type"] != "string" {
+            continue;
+        }
+        let example: Vec<char> = schema["example"].as_str().unwrap_or("x").chars().collect();
+        let repeated = |n: u64| -> String { example.iter().cycle().take(n as usize).collect() };
+        if let Some(min) = schema["minLength"].as_u64().filter(|&min| min > 0) {
+            values.push((name.clone(), repeated(min - 1), "minLength"));
+        }
+        if let Some(max) = schema["maxLength"].as_u64() {
+            values.push((name.clone(), repeated(max + 1), "maxLength"));
+        }
+        if let Some(allowed) = schema["enum"].as_array() {
+            let outside = format!("not-{}", allowed[0].as_str().unwrap_or("any"));
+            values.push((name.clone(), outside, "enum"));
+        }
+    }
+    values
+}

@@ -220,42 +220,35 @@ async fn refused_input_and_failed_connections_are_not_sent() {
                     "{op:?} {setup:?}: {error}"
                 );
             }
+            // Every string property of the request at each boundary the
+            // spec states (tests/src/spec.rs `invalid_values`), set through
+            // the typed builder: refused by name, nothing sent (the port is
+            // closed: a request sent would be a connect error).
             let client = client(&closed, setup, None);
-            let error = match op {
-                Op::SetAccountEmail => client
-                    .set_account_email()
-                    .body_map(|b| b.email(""))
-                    .send_checked()
-                    .await
-                    .map(drop),
-                Op::VerifyAccountEmail => client
-                    .verify_account_email()
-                    .body_map(|b| b.verification_code(""))
-                    .send_checked()
-                    .await
-                    .map(drop),
-                Op::SetSecurityCode => client
-                    .set_security_code()
-                    .body_map(|b| b.code("12"))
-                    .send_checked()
-                    .await
-                    .map(drop),
-                Op::ConfirmSecurityCode => client
-                    .confirm_security_code()
-                    .body_map(|b| b.code("12"))
-                    .send_checked()
-                    .await
-                    .map(drop),
-                // No input to refuse, or a body with its own input rules
-                // (tests/tests/input_rules.rs, registration_flow.rs).
-                _ => continue,
-            }
-            .unwrap_err();
+            let Some(body) = op.request_example() else {
+                continue;
+            };
+            let invalid = spec::invalid_values(op.id());
             assert!(
-                matches!(error, Error::InvalidInput { .. }),
-                "{op:?}: {error:?}"
+                !invalid.is_empty(),
+                "{op:?}: a body with no input to refuse"
             );
-            assert_eq!(error.outcome(), Outcome::NotSent);
+            for (property, value, constraint) in invalid {
+                let error = op
+                    .call_with_property(&client, &body, &property, &value)
+                    .await
+                    .unwrap_or_else(|| panic!("{op:?} has no string property {property}"))
+                    .unwrap_err();
+                let Error::InvalidInput { field, .. } = &error else {
+                    panic!("{op:?}.{property} {constraint} {setup:?}: {error}");
+                };
+                assert_eq!(
+                    field.replace('_', "").to_lowercase(),
+                    property.to_lowercase(),
+                    "the error names the property: {error}"
+                );
+                assert_eq!(error.outcome(), Outcome::NotSent, "{op:?}: {error}");
+            }
         }
     }
 }

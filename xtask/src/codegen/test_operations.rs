@@ -27,6 +27,9 @@ struct Call {
     method: syn::Ident,
     /// The request body's schema name, when the operation has a body.
     request: Option<syn::Ident>,
+    /// The request body's string properties (JSON name, builder setter):
+    /// what `call_with_property` can set to any text.
+    string_properties: Vec<(String, syn::Ident)>,
     /// The names of the operation's outcomes (`x-zapi-outcomes`), when it
     /// has them: `send_checked` then returns `<Operation>Outcome`.
     outcomes: bool,
@@ -51,6 +54,42 @@ fn request_type(operation: &openapiv3::Operation) -> Option<String> {
     }
 }
 
+/// The string properties of component schema `name` (directly `type:
+/// string`, or a `$ref` to a component that is), in the spec's order: JSON
+/// name and typify's builder setter.
+fn string_properties(spec: &OpenAPI, name: &str) -> Vec<(String, syn::Ident)> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let component = |name: &str| schemas.and_then(|s| s.get(name)).and_then(|s| s.as_item());
+    let is_string = |schema: &openapiv3::Schema| {
+        matches!(
+            schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+        )
+    };
+    let Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) =
+        component(name).map(|s| &s.schema_kind)
+    else {
+        return Vec::new();
+    };
+    object
+        .properties
+        .iter()
+        .filter(|(_, property)| match property {
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(component)
+                .is_some_and(is_string),
+            ReferenceOr::Item(schema) => is_string(schema),
+        })
+        .map(|(json, _)| {
+            (
+                json.clone(),
+                format_ident!("{}", crate::facts::snake_case(json)),
+            )
+        })
+        .collect()
+}
+
 fn calls(spec: &OpenAPI, facts: &[OperationFacts]) -> Result<Vec<Call>, String> {
     let mut calls = Vec::new();
     for (_, _, operation) in spec.operations() {
@@ -67,7 +106,12 @@ fn calls(spec: &OpenAPI, facts: &[OperationFacts]) -> Result<Vec<Call>, String> 
                 ));
             }
         };
+        let string_properties = request
+            .as_ref()
+            .map(|name| string_properties(spec, &name.to_string()))
+            .unwrap_or_default();
         calls.push(Call {
+            string_properties,
             variant: format_ident!("{}", pascal_case(&id)),
             method: format_ident!("{id}"),
             id,
@@ -120,6 +164,26 @@ fn tokens(calls: &[Call]) -> TokenStream {
             quote!(Op::#variant => outcome(#sent.map(|o| (o.name(), o.into_answer()))),)
         } else {
             quote!(Op::#variant => outcome(#sent.map(|a| ("success", a))),)
+        }
+    });
+    let property_arms = calls.iter().map(|c| {
+        let (variant, method) = (&c.variant, &c.method);
+        let Some(request) = &c.request else {
+            return quote!(Op::#variant => None,);
+        };
+        let names = c.string_properties.iter().map(|(json, _)| json);
+        let setters = c.string_properties.iter().map(|(_, setter)| setter);
+        quote! {
+            Op::#variant => {
+                let sent = client
+                    .#method()
+                    .body(typed::<zapi_client::types::#request>(self, Some(body)));
+                let sent = match property {
+                    #(#names => sent.body_map(|b| b.#setters(value)),)*
+                    _ => return None,
+                };
+                Some(sent.send_checked().await.map(drop))
+            }
         }
     });
     let mock_arms = calls.iter().map(|c| {
@@ -191,6 +255,24 @@ fn tokens(calls: &[Call]) -> TokenStream {
                 }
                 match self {
                     #(#call_arms)*
+                }
+            }
+
+            /// Calls the operation through `send_checked` with `body` (JSON,
+            /// a valid request), its string property `property` (JSON name)
+            /// then set to `value` through the typed builder, as a user
+            /// would: `client.<operation>().body(..).body_map(|b|
+            /// b.<property>(value))`. `None` when the operation's body has
+            /// no such string property.
+            pub async fn call_with_property(
+                self,
+                client: &Client,
+                body: &Value,
+                property: &str,
+                value: &str,
+            ) -> Option<Result<(), Error>> {
+                match self {
+                    #(#property_arms)*
                 }
             }
 
