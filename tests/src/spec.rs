@@ -121,32 +121,39 @@ pub fn retry_safe(operation_id: &str) -> bool {
         .expect("x-zapi-retry-safe is a bool")
 }
 
-/// The request body properties of `operation_id` whose schema is marked
-/// `format: password` (a secret).
-pub fn secret_properties(operation_id: &str) -> Vec<String> {
-    let spec = spec();
-    let (method, path) = method_and_path(operation_id);
-    let resolve = |value: &Value| -> Value {
-        match value["$ref"].as_str() {
-            Some(reference) => {
-                let name = reference.trim_start_matches("#/components/schemas/");
-                spec["components"]["schemas"][name].clone()
-            }
-            None => value.clone(),
+/// `schema`, or the component schema its `$ref` names.
+fn resolve(schema: &Value) -> &Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            &parsed()["components"]["schemas"][name]
         }
-    };
-    let op = &spec["paths"][&path][&method];
+        None => schema,
+    }
+}
+
+/// The request body's properties of `operation_id` (none without a body),
+/// each with its schema resolved, in the spec's order.
+fn request_properties(operation_id: &str) -> Vec<(&'static String, &'static Value)> {
+    let (method, path) = method_and_path(operation_id);
+    let op = &parsed()["paths"][&path][&method];
     let body = resolve(&op["requestBody"]["content"]["application/json"]["schema"]);
     body["properties"]
         .as_object()
-        .map(|properties| {
-            properties
-                .iter()
-                .filter(|(_, schema)| resolve(schema)["format"] == "password")
-                .map(|(name, _)| name.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| (name, resolve(schema)))
+        .collect()
+}
+
+/// The request body properties of `operation_id` whose schema is marked
+/// `format: password` (a secret).
+pub fn secret_properties(operation_id: &str) -> Vec<String> {
+    request_properties(operation_id)
+        .into_iter()
+        .filter(|(_, schema)| schema["format"] == "password")
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Values the spec's constraints refuse, for each string property of the
@@ -155,22 +162,8 @@ pub fn secret_properties(operation_id: &str) -> Vec<String> {
 /// `maxLength` (the example repeated), a value outside `enum`. Each as
 /// (JSON property name, value, the constraint it breaks).
 pub fn invalid_values(operation_id: &str) -> Vec<(String, String, &'static str)> {
-    let spec = parsed();
-    let (method, path) = method_and_path(operation_id);
-    let resolve = |value: &Value| -> Value {
-        match value["$ref"].as_str() {
-            Some(reference) => {
-                let name = reference.trim_start_matches("#/components/schemas/");
-                spec["components"]["schemas"][name].clone()
-            }
-            None => value.clone(),
-        }
-    };
-    let op = &spec["paths"][&path][&method];
-    let body = resolve(&op["requestBody"]["content"]["application/json"]["schema"]);
     let mut values = Vec::new();
-    for (name, schema) in body["properties"].as_object().into_iter().flatten() {
-        let schema = resolve(schema);
+    for (name, schema) in request_properties(operation_id) {
         if schema["type"] != "string" {
             continue;
         }
