@@ -306,12 +306,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
         old.version = Some(released.version.clone());
     }
     let mut review = review(&old, &new, &accepted)?;
-    if let Some(version) = unreleased_base {
-        review.notes.push(format!(
-            "zapi-client {version} at the base is not released: the version is compared with the last release, {}",
-            review.semver.base_version.as_deref().unwrap_or("?")
-        ));
-    }
+    review.semver.unreleased_base = unreleased_base;
     // Entries matching nothing mean something only against the release they
     // were written for; against another base they are for earlier changes.
     let from_release = accepted.released.as_ref().is_some_and(|r| {

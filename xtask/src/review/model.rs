@@ -144,7 +144,12 @@ pub struct OperationSummary {
 pub struct Semver {
     /// `none`, `patch`, `minor` or `breaking`.
     pub bump: &'static str,
+    /// The version the bump is counted from: the base's, or the last
+    /// release's when the base's was never released.
     pub base_version: Option<String>,
+    /// The base's own version when it was never released (main between
+    /// releases): `base_version` is then the last release's.
+    pub unreleased_base: Option<String>,
     pub new_version: Option<String>,
     /// The least version the new side needs, from the base version.
     pub required_version: Option<String>,

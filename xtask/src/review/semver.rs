@@ -31,6 +31,7 @@ pub fn semver(changes: &[Change], base: Option<&str>, new: Option<&str>) -> Semv
     Semver {
         bump,
         base_version: base.map(str::to_owned),
+        unreleased_base: None,
         new_version: new.map(str::to_owned),
         required_version: required.map(|(a, b, c)| format!("{a}.{b}.{c}")),
         satisfied,

@@ -39,6 +39,7 @@ pub fn render(review: &Review, base: &str) -> Value {
         "semver": {
             "bump": review.semver.bump,
             "base_version": review.semver.base_version,
+            "unreleased_base": review.semver.unreleased_base,
             "new_version": review.semver.new_version,
             "required_version": review.semver.required_version,
             "satisfied": review.semver.satisfied,

@@ -173,12 +173,22 @@ pub fn render(review: &Review, base: &str) -> String {
         "patch" => "a patch release",
         _ => "no release",
     };
-    let _ = write!(
-        out,
-        "\nSemver: this needs {needs}; zapi-client is {} at the base and {} now",
-        version(&s.base_version),
-        version(&s.new_version)
-    );
+    let _ = match &s.unreleased_base {
+        // Main between releases: what users have is the last release.
+        Some(unreleased) => write!(
+            out,
+            "\nSemver: this needs {needs}; zapi-client is {} now, {unreleased} at the base \
+             (unreleased), and its last release is {}",
+            version(&s.new_version),
+            version(&s.base_version)
+        ),
+        None => write!(
+            out,
+            "\nSemver: this needs {needs}; zapi-client is {} at the base and {} now",
+            version(&s.base_version),
+            version(&s.new_version)
+        ),
+    };
     match (&s.required_version, s.satisfied) {
         (Some(required), false) => {
             let _ = writeln!(out, ": **needs {required}** (`{MANIFEST_PATH}`).");

@@ -333,8 +333,14 @@ fn a_base_between_releases_is_bumped_from_the_last_release() {
     // release users have, 0.1.0, the unreleased 0.2.0 already is one.
     assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
     assert_eq!(outcome.review.semver.base_version.as_deref(), Some("0.1.0"));
+    assert_eq!(
+        outcome.review.semver.unreleased_base.as_deref(),
+        Some("0.2.0")
+    );
     assert!(
-        outcome.report.contains("0.2.0 at the base is not released"),
+        outcome.report.contains(
+            "zapi-client is 0.2.0 now, 0.2.0 at the base (unreleased), and its last release is 0.1.0: needs 0.1.1, which it has."
+        ),
         "{}",
         outcome.report
     );
