@@ -435,3 +435,120 @@ async fn a_refused_retry_that_cannot_be_settled_says_it_may_have_taken_effect() 
         }
     }
 }
+
+/// The operations the README says are never repeated after a failure that
+/// may have reached Z-API ("Errors, timeouts, retries": "not for
+/// `set_account_email`..., `forgot_security_code`... or
+/// `confirm_security_code`"; "Registering a number": "only the availability
+/// check is repeated"). Pinned here so that flipping `x-zapi-retry-safe` in
+/// the spec also fails a test until the README says so too.
+const README_NEVER_REPEATED: [&str; 7] = [
+    "set_account_email",
+    "forgot_security_code",
+    "confirm_security_code",
+    "request_registration_code",
+    "respond_captcha",
+    "confirm_registration_code",
+    "request_unbanning",
+];
+
+#[test]
+fn the_readme_names_the_operations_the_spec_never_repeats() {
+    for op in Op::ALL {
+        assert_eq!(
+            spec::retry_safe(op.id()),
+            !README_NEVER_REPEATED.contains(&op.id()),
+            "{op:?}: x-zapi-retry-safe and the README disagree"
+        );
+    }
+}
+
+/// 408 and 502/503/504 (the request may have been acted on) are retried for
+/// retry-safe operations only; 429 (refused before acting) for every one.
+/// Counted on the simulator's side and in `Error::attempts()`, through
+/// both builders, with and without a Client-Token.
+#[tokio::test]
+async fn statuses_are_retried_for_the_operations_the_readme_says() {
+    for setup in SETUPS {
+        let simulator = simulator(setup).await;
+        let client = client(simulator.base_url(), setup, Some(fast_retries(2)));
+        for op in Op::ALL {
+            for status in [408, 429, 502, 503, 504] {
+                simulator.fail_next(op.id(), 2, Fault::status(status));
+                let before = simulator.calls(op.id());
+                let error = op.call(&client).await.unwrap_err();
+                let expected = if status == 429 || spec::retry_safe(op.id()) {
+                    2
+                } else {
+                    1
+                };
+                assert_eq!(
+                    simulator.calls(op.id()) - before,
+                    expected,
+                    "{op:?} {status} {setup:?}: requests Z-API got"
+                );
+                assert_eq!(error.attempts(), Some(expected as u32), "{op:?} {status}");
+                assert!(error.is_retryable(), "{op:?} {status}: {error}");
+                simulator.clear_faults();
+            }
+        }
+    }
+}
+
+/// A connection that cannot be made is retried for every operation (nothing
+/// was sent); the error says how many attempts were made and that nothing
+/// was sent. A port nobody listens on, through both builders, with and
+/// without a Client-Token.
+#[tokio::test]
+async fn connection_failures_are_retried_for_every_operation() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    for setup in SETUPS {
+        let client = client(&closed, setup, Some(fast_retries(3)));
+        for op in Op::ALL {
+            let error = op.call(&client).await.unwrap_err();
+            assert!(
+                error.is_connect() && error.is_retryable(),
+                "{op:?}: {error:?}"
+            );
+            assert_eq!(error.attempts(), Some(3), "{op:?} {setup:?}: {error}");
+            assert!(
+                error.to_string().contains(" (after 3 attempts): "),
+                "{op:?}: {error}"
+            );
+            assert_eq!(error.outcome(), Outcome::NotSent, "{op:?}: {error}");
+        }
+    }
+}
+
+/// `is_retryable()` as the README lists it: transport failures and 408, 429,
+/// 502, 503, 504; no other status.
+#[test]
+fn is_retryable_is_true_for_the_listed_statuses_only() {
+    for status in 400..600u16 {
+        let error = Error::Api {
+            status: zapi_client::StatusCode::from_u16(status).unwrap(),
+            message: None,
+            excerpt: String::new(),
+            retry_after: None,
+            attempts: 1,
+        };
+        assert_eq!(
+            error.is_retryable(),
+            [408, 429, 502, 503, 504].contains(&status),
+            "{status}"
+        );
+    }
+}
+
+/// The README's defaults: 3 attempts, backoff from 200 ms up to 5 s, 30 s
+/// in all.
+#[test]
+fn the_default_retry_policy_is_the_readmes() {
+    assert_eq!(
+        format!("{:?}", RetryPolicy::default()),
+        "RetryPolicy { max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_elapsed: 30s }"
+    );
+}
