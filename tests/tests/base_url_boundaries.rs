@@ -103,3 +103,35 @@ fn an_unbuilt_builder_shows_the_base_url_and_hides_a_credential_like_path() {
         }
     }
 }
+
+/// A path segment of 16 or more hex digits looks like a credential (Z-API's
+/// ids and tokens are such) and is refused, by `Client::builder` and by
+/// `Transport::builder`; 15 are accepted.
+#[test]
+fn a_segment_of_16_hex_digits_is_refused_and_15_accepted() {
+    let verdicts = |base_url: &str| {
+        let via_builder = Client::builder("other-id", "other-token")
+            .base_url(base_url)
+            .build();
+        let via_transport = Transport::builder().base_url(base_url).build();
+        [
+            matches!(via_builder, Err(BuildError::InvalidBaseUrl { .. })),
+            matches!(via_transport, Err(BuildError::InvalidBaseUrl { .. })),
+        ]
+    };
+    let fifteen = "0123456789abcde";
+    let sixteen = "0123456789abcdef";
+    for (segment, refused) in [
+        (fifteen, false),
+        (sixteen, true),
+        ("0123456789ABCDEF", true),
+        ("0123456789abcdeg", false),
+    ] {
+        for url in [
+            format!("https://proxy.example/{segment}"),
+            format!("https://proxy.example/zapi/{segment}/"),
+        ] {
+            assert_eq!(verdicts(&url), [refused, refused], "{url}");
+        }
+    }
+}

@@ -540,3 +540,47 @@ fn number_boundaries() {
         assert_eq!(registration.sent(), before, "{ddi:?} {phone:?} was sent");
     }
 }
+
+/// The README's email limits at their values, through both builders with and
+/// without a Client-Token: a 64-character local part and a 254-character
+/// address are sent (the simulator takes the address), a 65-character local
+/// part and a 255-character address are refused and nothing is sent.
+#[test]
+fn email_lengths_at_the_readmes_limits() {
+    let registration = Registration::start();
+    let local = "l".repeat(64);
+    // 64 + 1 + 189 = 254: labels of at most 63 characters.
+    let domain = format!(
+        "{}.{}.{}.com",
+        "a".repeat(62),
+        "b".repeat(62),
+        "c".repeat(59)
+    );
+    let longest = format!("{local}@{domain}");
+    assert_eq!(longest.len(), 254);
+    let too_long = format!("{local}@x{domain}");
+    let local_too_long = format!("{local}l@example.com");
+    let sent = || registration.simulator.calls("set_account_email");
+    registration.runtime.block_on(async {
+        for client in &registration.clients {
+            let before = sent();
+            client
+                .set_account_email()
+                .body_map(|b| b.email(longest.as_str()))
+                .send_checked()
+                .await
+                .expect("a 254-character address is sent");
+            assert_eq!(sent(), before + 1);
+            for refused in [&too_long, &local_too_long] {
+                let error = client
+                    .set_account_email()
+                    .body_map(|b| b.email(refused.as_str()))
+                    .send_checked()
+                    .await
+                    .unwrap_err();
+                assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
+            }
+            assert_eq!(sent(), before + 1, "nothing sent for the refused ones");
+        }
+    });
+}

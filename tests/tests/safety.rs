@@ -756,12 +756,61 @@ async fn the_connect_timeout_applies() {
     let started = std::time::Instant::now();
     let error = client.get_account_email().send_checked().await.unwrap_err();
     assert!(error.is_connect() && error.is_timeout(), "{error:?}");
+    assert_eq!(error.outcome(), zapi_client::Outcome::NotSent, "{error}");
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
     assert_no_secret("connect timeout", &printed(&error));
+}
+
+/// The README's defaults, through both builders: a connection that cannot
+/// be made is given up on after 10 s (paused, virtual time), and nothing
+/// was sent.
+#[tokio::test(start_paused = true)]
+async fn the_default_connect_timeout_is_10_s() {
+    let (listener, _fillers) = unconnectable_listener();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let transport = zapi_client::Transport::builder()
+        .base_url(&base_url)
+        .build()
+        .unwrap();
+    let clients = [
+        Client::builder(INSTANCE, TOKEN)
+            .base_url(&base_url)
+            .build()
+            .unwrap(),
+        transport.client(INSTANCE, TOKEN).build().unwrap(),
+    ];
+    for client in clients {
+        let started = tokio::time::Instant::now();
+        let error = client.get_account_email().send_checked().await.unwrap_err();
+        let waited = started.elapsed();
+        assert!(error.is_connect() && error.is_timeout(), "{error:?}");
+        assert_eq!(error.outcome(), zapi_client::Outcome::NotSent);
+        assert!(
+            waited >= Duration::from_secs(10) && waited < Duration::from_secs(11),
+            "{waited:?}"
+        );
+    }
+}
+
+/// Without `.base_url(..)`, both builders call Z-API itself.
+#[test]
+fn the_default_base_url_is_z_apis() {
+    use zapi_client::ClientInfo as _;
+    let transport = zapi_client::Transport::builder().build().unwrap();
+    let via_builder = Client::builder(INSTANCE, TOKEN).build().unwrap();
+    let via_transport = transport.client(INSTANCE, TOKEN).build().unwrap();
+    for shown in [
+        format!("{transport:?}"),
+        format!("{:?}", zapi_client::Transport::builder()),
+        via_builder.baseurl().to_owned(),
+        via_transport.baseurl().to_owned(),
+    ] {
+        assert!(shown.contains("https://api.z-api.io"), "{shown}");
+    }
 }
 
 #[tokio::test]
