@@ -128,3 +128,70 @@ fn time(tag: u8, text: &[u8]) -> u64 {
     let days = era * 146_097 + doe - 719_468;
     days * 86_400 + hour * 3600 + minute * 60 + second
 }
+
+/// The host name is verified, whatever `configure_reqwest` asks: a server
+/// whose certificate (from a trusted CA) is for `localhost` is refused when
+/// reached as `wrong.test`, through both builders, also when the closure
+/// asks reqwest to accept invalid host names. The same set-up reached as
+/// `localhost` works, so the refusal is the name's.
+#[tokio::test]
+async fn the_host_name_is_verified_even_when_configure_reqwest_says_not_to() {
+    use zapi_client::Transport;
+    let port = tls_server().await;
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    type Configure = Box<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+    let closures = |host: &'static str| -> [Configure; 2] {
+        [
+            Box::new(move |b| b.resolve(host, address)),
+            Box::new(move |b| {
+                b.resolve(host, address)
+                    .tls_danger_accept_invalid_hostnames(true)
+            }),
+        ]
+    };
+    for (host, accepted) in [("wrong.test", false), ("localhost", true)] {
+        for configure in closures(host) {
+            let configure = std::sync::Arc::new(configure);
+            let base_url = format!("https://{host}:{port}");
+            let own = {
+                let configure = configure.clone();
+                Client::builder(INSTANCE, TOKEN)
+                    .client_token(CLIENT_TOKEN)
+                    .base_url(&base_url)
+                    .add_root_certificate_der(CA)
+                    .configure_reqwest(move |b| configure(b))
+                    .build()
+                    .unwrap()
+            };
+            let shared = {
+                let configure = configure.clone();
+                Transport::builder()
+                    .base_url(&base_url)
+                    .add_root_certificate_der(CA)
+                    .configure_reqwest(move |b| configure(b))
+                    .build()
+                    .unwrap()
+                    .client(INSTANCE, TOKEN)
+                    .client_token(CLIENT_TOKEN)
+                    .build()
+                    .unwrap()
+            };
+            for client in [own, shared] {
+                let answer = client.get_account_email().send_checked().await;
+                match (answer, accepted) {
+                    (Ok(_), true) => {}
+                    (Err(error), false) => {
+                        let text = error.to_string().to_lowercase();
+                        assert!(
+                            matches!(error, Error::Transport(_))
+                                && text.contains("certificate")
+                                && text.contains("name"),
+                            "{host}: {error}"
+                        );
+                    }
+                    (answer, _) => panic!("{host}: {:?}", answer.map(drop)),
+                }
+            }
+        }
+    }
+}

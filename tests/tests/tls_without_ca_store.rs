@@ -75,6 +75,7 @@ async fn https_without_a_root_names_the_missing_ca_certificates() {
     let text = error.to_string();
     assert!(text.contains("no system CA certificates"), "{text}");
     assert!(text.contains("install ca-certificates"), "{text}");
+    assert!(text.contains("SSL_CERT_FILE"), "{text}");
     assert!(text.contains("add_root_certificate_der"), "{text}");
     let debug = format!("{error:?}");
     for secret in [INSTANCE, TOKEN, CLIENT_TOKEN] {
