@@ -502,6 +502,95 @@ impl Op {
             }
         }
     }
+    /// The operation's answer type's `Default`, as JSON.
+    pub fn default_answer(self) -> Value {
+        match self {
+            Op::GetAccountEmail => {
+                serde_json::to_value(
+                        zapi_client::types::GetAccountEmailResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::SetAccountEmail => {
+                serde_json::to_value(
+                        zapi_client::types::SetAccountEmailResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::VerifyAccountEmail => {
+                serde_json::to_value(
+                        zapi_client::types::VerifyAccountEmailResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::RemoveAccountEmail => {
+                serde_json::to_value(
+                        zapi_client::types::RemoveAccountEmailResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::GetHasSecurityCode => {
+                serde_json::to_value(
+                        zapi_client::types::GetHasSecurityCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::SetSecurityCode => {
+                serde_json::to_value(
+                        zapi_client::types::SetSecurityCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::RemoveSecurityCode => {
+                serde_json::to_value(
+                        zapi_client::types::RemoveSecurityCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::ConfirmSecurityCode => {
+                serde_json::to_value(
+                        zapi_client::types::ConfirmSecurityCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::ForgotSecurityCode => {
+                serde_json::to_value(
+                        zapi_client::types::ForgotSecurityCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::CheckRegistrationAvailability => {
+                serde_json::to_value(
+                        zapi_client::types::CheckRegistrationAvailabilityResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::RequestRegistrationCode => {
+                serde_json::to_value(
+                        zapi_client::types::RequestRegistrationCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::RespondCaptcha => {
+                serde_json::to_value(
+                        zapi_client::types::RespondCaptchaResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::ConfirmRegistrationCode => {
+                serde_json::to_value(
+                        zapi_client::types::ConfirmRegistrationCodeResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+            Op::RequestUnbanning => {
+                serde_json::to_value(
+                        zapi_client::types::RequestUnbanningResponse::default(),
+                    )
+                    .expect("serializes")
+            }
+        }
+    }
     /// The answer property that says success (`x-zapi-success-field`).
     pub fn success_field(self) -> &'static str {
         match self {

@@ -216,3 +216,25 @@ fn answer_types_have_a_default_and_a_failure_constructor() {
         serde_json::json!({"success": true, "hasCode": true})
     );
 }
+
+/// Every answer type's `Default` is the README's: its success property
+/// (`success`, or `available` for the availability check) false, nothing
+/// else set (other flags false, optional values absent).
+#[test]
+fn every_answer_default_says_failure_and_nothing_else() {
+    for op in Op::ALL {
+        let default = op.default_answer();
+        let fields = default.as_object().expect("an object");
+        assert_eq!(
+            fields.get(op.success_field()),
+            Some(&serde_json::json!(false)),
+            "{op:?}"
+        );
+        for (name, value) in fields {
+            assert!(
+                value == &serde_json::json!(false) || value.is_null(),
+                "{op:?}: {name} is {value} by default"
+            );
+        }
+    }
+}

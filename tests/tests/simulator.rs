@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use zapi_client::simulator::{Fault, HEADER, Instance, Simulator};
+use zapi_client::simulator::{Fault, Instance, Simulator};
 use zapi_client::{Client, Error, RetryPolicy, Transport};
 use zapi_client_tests::operation::Op;
 use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN, spec};
@@ -329,7 +329,8 @@ async fn method_content_type_and_body_are_enforced() {
         let response = request.send().await.unwrap();
         assert_eq!(response.status().as_u16(), status);
         assert_eq!(
-            response.headers()[HEADER],
+            // The README's name, not the constant: renaming it must fail here.
+            response.headers()["X-Zapi-Simulator"],
             zapi_client::USER_AGENT
                 .strip_prefix("zapi-client/")
                 .unwrap(),

@@ -212,6 +212,11 @@ fn tokens(calls: &[Call]) -> TokenStream {
             .ok()
             .map(|a| serde_json::to_value(a).expect("serializes")),)
     });
+    let default_arms = calls.iter().map(|c| {
+        let (variant, answer) = (&c.variant, &c.answer);
+        quote!(Op::#variant => serde_json::to_value(zapi_client::types::#answer::default())
+            .expect("serializes"),)
+    });
     let success_fields = calls.iter().map(|c| c.success_field.as_str());
     let signal_lists = calls.iter().map(|c| {
         let signals = &c.signals;
@@ -281,6 +286,13 @@ fn tokens(calls: &[Call]) -> TokenStream {
             pub fn decode_answer(self, body: &[u8]) -> Option<Value> {
                 match self {
                     #(#decode_arms)*
+                }
+            }
+
+            /// The operation's answer type's `Default`, as JSON.
+            pub fn default_answer(self) -> Value {
+                match self {
+                    #(#default_arms)*
                 }
             }
 
