@@ -32,20 +32,40 @@ fn encoded(value: &str) -> String {
         .replace('#', "%23")
 }
 
-fn client(server: &TestServer, retry: bool) -> Client {
-    let mut builder = Client::builder(INSTANCE, TOKEN)
-        .client_token(CLIENT_TOKEN)
-        .base_url(server.base_url())
-        .timeout(Duration::from_millis(300))
-        .max_response_bytes(64 * 1024);
-    if retry {
-        builder = builder.retry(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(5))
-                .max_backoff(Duration::from_millis(20)),
-        );
+/// A client of `server` as one of the four ways to have one (`setup` 0-3):
+/// `Client::builder` or a shared `Transport`, with or without a
+/// Client-Token.
+fn client(server: &TestServer, retry: bool, setup: usize) -> Client {
+    let policy = RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20));
+    let with_token = setup % 2 == 0;
+    if setup < 2 {
+        let mut builder = Client::builder(INSTANCE, TOKEN)
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(300))
+            .max_response_bytes(64 * 1024);
+        if with_token {
+            builder = builder.client_token(CLIENT_TOKEN);
+        }
+        if retry {
+            builder = builder.retry(policy);
+        }
+        builder.build().unwrap()
+    } else {
+        let mut transport = zapi_client::Transport::builder()
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(300))
+            .max_response_bytes(64 * 1024);
+        if retry {
+            transport = transport.retry(policy);
+        }
+        let mut instance = transport.build().unwrap().client(INSTANCE, TOKEN);
+        if with_token {
+            instance = instance.client_token(CLIENT_TOKEN);
+        }
+        instance.build().unwrap()
     }
-    builder.build().unwrap()
 }
 
 /// The request body of `op` with the secrets in it.
@@ -97,14 +117,29 @@ async fn no_secret_in_any_trace_line_at_any_level() {
         Reply::json(200, &json!({"success": false, "message": FORGED})),
         Reply::text(503, "text/plain", FORGED),
     ];
+    // Each operation through one of the four client set-ups in turn (all
+    // four for every fault, without multiplying the calls), by
+    // `send_checked` and, for two operations that carry secrets, `.send()`.
     for fault in faults {
         let server = TestServer::replying(fault).await;
-        for op in Op::ALL {
+        for (index, op) in Op::ALL.into_iter().enumerate() {
             for retry in [false, true] {
-                let _ = op
-                    .call_with(&client(&server, retry), body_with_secrets(op).as_ref())
-                    .await;
+                let client = client(&server, retry, index % 4);
+                let _ = op.call_with(&client, body_with_secrets(op).as_ref()).await;
             }
+        }
+        for setup in 0..4 {
+            let client = client(&server, true, setup);
+            let _ = client
+                .set_security_code()
+                .body_map(|b| b.code(PIN))
+                .send()
+                .await;
+            let _ = client
+                .verify_account_email()
+                .body_map(|b| b.verification_code(CODE))
+                .send()
+                .await;
         }
     }
     // A transport asked for reqwest's byte-level connection logging.
@@ -120,7 +155,7 @@ async fn no_secret_in_any_trace_line_at_any_level() {
     }
     // Input refused before sending, with the secret in it.
     let server = TestServer::replying(Reply::json(200, &json!({"success": true}))).await;
-    let _ = client(&server, false)
+    let _ = client(&server, false, 0)
         .set_security_code()
         .body_map(|b| b.code(format!("{PIN} ")))
         .send_checked()
