@@ -29,7 +29,7 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 #[test]
-fn an_instance_client_costs_under_a_kibibyte() {
+fn an_instance_client_costs_under_500_heap_bytes() {
     const CLIENTS: usize = 2_000;
     let transport = zapi_client::Transport::builder()
         .base_url("https://api.z-api.io")
@@ -61,7 +61,8 @@ fn an_instance_client_costs_under_a_kibibyte() {
         "{per_client} heap bytes per instance client, {} inline",
         size_of::<zapi_client::Client>()
     );
-    assert!(per_client <= 1024, "{per_client} bytes per instance client");
+    // The README and the CHANGELOG say "a few hundred", "under 500" (364 today).
+    assert!(per_client < 500, "{per_client} bytes per instance client");
     assert!(per_client > 0, "the count works");
     drop(clients);
 }
