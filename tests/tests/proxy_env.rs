@@ -4,8 +4,14 @@
 //! Client-Token included. Through a proxy, an `https://` request is a
 //! CONNECT tunnel: the proxy sees the host and port only.
 //!
+//! With `use_env_proxy()`, each variable does what the README says: only
+//! `HTTPS_PROXY` leaves `http://` direct, `NO_PROXY` exempts its hosts,
+//! `HTTP_PROXY` is ignored when `REQUEST_METHOD` is set (CGI).
+//!
 //! No test harness: `main` sets the variables before any thread exists, so
-//! setting them is sound and every client of this process sees them.
+//! setting them is sound and every client of this process sees them. The
+//! per-variable scenarios need other environments: `main` runs this binary
+//! again for each, with `PROXY_ENV_SCENARIO` naming it.
 
 mod tls_server;
 
@@ -20,9 +26,25 @@ use zapi_client_tests::{CLIENT_TOKEN, INSTANCE, TOKEN};
 /// What reached the proxy: each connection's request head.
 type Seen = Arc<Mutex<Vec<String>>>;
 
+/// Every proxy variable the README names.
+const PROXY_VARIABLES: [&str; 9] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUEST_METHOD",
+];
+
 fn main() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    if let Ok(scenario) = std::env::var("PROXY_ENV_SCENARIO") {
+        return per_variable_scenario(&scenario, listener, &proxy_url);
+    }
     // SAFETY: single-threaded here; the runtime starts below.
     unsafe {
         for name in [
@@ -63,7 +85,69 @@ fn main() {
         an_explicit_proxy_is_used_without_use_env_proxy,
         proxy_url.clone()
     );
+    for scenario in ["https_proxy_only", "no_proxy", "cgi"] {
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("PROXY_ENV_SCENARIO", scenario)
+            .status()
+            .expect("run this binary again");
+        failed += usize::from(!status.success());
+    }
     assert_eq!(failed, 0, "{failed} test(s) failed");
+}
+
+/// One environment of proxy variables (this process's own: set before any
+/// thread starts), and what `use_env_proxy()` clients do in it.
+fn per_variable_scenario(scenario: &str, listener: std::net::TcpListener, proxy_url: &str) {
+    let set: &[(&str, &str)] = match scenario {
+        "https_proxy_only" => &[("HTTPS_PROXY", proxy_url)],
+        "no_proxy" => &[
+            ("HTTP_PROXY", proxy_url),
+            ("HTTPS_PROXY", proxy_url),
+            ("ALL_PROXY", proxy_url),
+            ("NO_PROXY", "127.0.0.1,localhost"),
+        ],
+        "cgi" => &[("HTTP_PROXY", proxy_url), ("REQUEST_METHOD", "GET")],
+        other => panic!("no scenario {other}"),
+    };
+    // SAFETY: single-threaded here; the runtime starts below.
+    unsafe {
+        for name in PROXY_VARIABLES {
+            std::env::remove_var(name);
+        }
+        for (name, value) in set {
+            std::env::set_var(name, value);
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime.block_on(async {
+            let seen = proxy(listener).await;
+            // Every scenario: an http:// base URL is reached directly.
+            let server = TestServer::replying(ok()).await;
+            for client in clients(&server.base_url(), true) {
+                client.get_account_email().send_checked().await.unwrap();
+            }
+            assert_eq!(server.request_count(), 2, "{scenario}");
+            assert!(seen.lock().unwrap().is_empty(), "{scenario}: proxied");
+            // HTTPS_PROXY alone still tunnels https://; NO_PROXY exempts
+            // localhost for https:// too.
+            if scenario != "cgi" {
+                let port = tls_server::tls_server().await;
+                for client in clients(&format!("https://localhost:{port}"), true) {
+                    let _ = client.get_account_email().send_checked().await;
+                }
+                let tunnels = seen.lock().unwrap().len();
+                let expected = if scenario == "no_proxy" { 0 } else { 2 };
+                assert_eq!(tunnels, expected, "{scenario}: CONNECTs seen");
+            }
+        })
+    }));
+    let verdict = if outcome.is_ok() { "ok" } else { "FAILED" };
+    println!("test use_env_proxy_{scenario} ... {verdict}");
+    std::process::exit(i32::from(outcome.is_err()));
 }
 
 /// A proxy that records each request head and answers 502.
