@@ -39,7 +39,7 @@ fn client(server: &TestServer, retry: bool, setup: usize) -> Client {
     let policy = RetryPolicy::default()
         .initial_backoff(Duration::from_millis(5))
         .max_backoff(Duration::from_millis(20));
-    let with_token = setup % 2 == 0;
+    let with_token = setup.is_multiple_of(2);
     if setup < 2 {
         let mut builder = Client::builder(INSTANCE, TOKEN)
             .base_url(server.base_url())
