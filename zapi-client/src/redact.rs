@@ -404,4 +404,119 @@ mod tests {
     fn the_longest_echo_at_a_position_wins() {
         assert_eq!(redacted(&["abcd", "abcdef"], &[], "abcdefg"), "<redacted>g");
     }
+
+    /// `scrub` over raw bytes (an answer need not be UTF-8).
+    fn scrubbed(secrets: &[&str], bytes: &[u8]) -> Vec<u8> {
+        let secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+        let echoes = Echoes::new(&[], &secrets);
+        scrub(Bytes::copy_from_slice(bytes), echoes).to_vec()
+    }
+
+    #[test]
+    fn every_json_escape_of_a_control_character_is_read() {
+        // A secret holding each control character JSON has a short escape
+        // for, echoed with those escapes.
+        let secret = "Tab\tCr\rBs\u{8}Ff\u{c}Lf\n!";
+        let echo = r#"{"error":"code Tab\tCr\rBs\bFf\fLf\n! is wrong"}"#;
+        assert_eq!(
+            redacted(&[], &[secret], echo),
+            r#"{"error":"code <redacted> is wrong"}"#
+        );
+        // A short secret right after each escape stands as a word: the
+        // escape ends a word, it is not the letter after its backslash.
+        for escape in ["\\b", "\\f", "\\n", "\\r", "\\t", "\\\"", "\\/"] {
+            let text = format!(r#"{{"message":"{escape}7"}}"#);
+            let clean = format!(r#"{{"message":"{escape}<redacted>"}}"#);
+            assert_eq!(redacted(&[], &["7"], &text), clean, "after {escape}");
+        }
+    }
+
+    #[test]
+    fn three_byte_characters_are_read_raw_and_percent_encoded() {
+        // After an escape, a raw 3-byte character (the slow path reads it).
+        assert_eq!(
+            redacted(&[], &["a\"€bcd"], r#"{"e":"x a\"€bcd y"}"#),
+            r#"{"e":"x <redacted> y"}"#
+        );
+        // Percent-encoded, either hex case.
+        for form in ["%E2%82%ACuro1", "%e2%82%acuro1"] {
+            assert_eq!(
+                redacted(&[], &["€uro1"], &format!("/p/{form}/q")),
+                "/p/<redacted>/q",
+                "{form}"
+            );
+        }
+        // A 3-byte letter right before a short secret: not a word of its own.
+        assert_eq!(redacted(&[], &["7"], "文7 文 7"), "文7 文 <redacted>");
+    }
+
+    #[test]
+    fn a_literal_percent_sign_in_a_secret_echoed_raw_is_redacted() {
+        // `%41` is also the percent-encoding of `A`: raw, it is the secret's
+        // own three characters.
+        for form in ["50%41off", "50%2541off", r#"50\u002541off"#] {
+            assert_eq!(
+                redacted(&[], &["50%41off"], &format!(r#"{{"e":"{form}!"}}"#)),
+                r#"{"e":"<redacted>!"}"#,
+                "{form}"
+            );
+        }
+        // And `50Aoff` is not it.
+        assert_eq!(redacted(&[], &["50%41off"], "50Aoff"), "50Aoff");
+    }
+
+    #[test]
+    fn a_partial_character_before_an_escape_is_no_match() {
+        // The first byte of `é`, then a backslash or a percent sign (invalid
+        // UTF-8 from a hostile server): not the secret, and no panic from
+        // slicing the secret in the middle of its `é`.
+        for bytes in [
+            &b"x \xc3\\u00a9abc"[..],
+            b"x \xc3%a9abc",
+            b"\xc3%",
+            b"\xc3\\",
+        ] {
+            assert_eq!(scrubbed(&["éabc"], bytes), bytes);
+        }
+    }
+
+    #[test]
+    fn an_escaped_backslash_does_not_start_an_escape() {
+        // `\\n7` is a backslash and the word `n7`; `\\\n7` a backslash, a
+        // newline and the word `7`; `\\\\n7` two backslashes and `n7`.
+        for (text, clean) in [
+            (r#"{"m":"\\n7"}"#, r#"{"m":"\\n7"}"#),
+            (r#"{"m":"\\\n7"}"#, r#"{"m":"\\\n<redacted>"}"#),
+            (r#"{"m":"\\\\n7"}"#, r#"{"m":"\\\\n7"}"#),
+        ] {
+            assert_eq!(redacted(&[], &["7"], text), clean, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_an_escape_that_ends_right_before_a_short_secret_counts() {
+        // An escape starts 12 or 6 bytes before the `7` (`\"` then ten or
+        // four `x`, `\u0022` then six) but ends earlier: the `7` follows
+        // the letter `x`, inside a word.
+        for text in [
+            r#"{"m":"\"xxxxxxxxxx7"}"#,
+            r#"{"m":"\u0022xxxxxx7"}"#,
+            r#"{"m":"\"xxxx7"}"#,
+        ] {
+            assert_eq!(redacted(&[], &["7"], text), text);
+        }
+    }
+
+    #[test]
+    fn echoes_in_header_values_are_redacted() {
+        let secrets = ["Sec\"ret-42".to_string()];
+        let mut headers = HeaderMap::new();
+        headers.insert("x-echo", HeaderValue::from_static(r#"a Sec\"ret-42 b"#));
+        headers.insert("location", HeaderValue::from_static("/p?c=Sec%22ret-42"));
+        headers.insert("x-other", HeaderValue::from_static("nothing"));
+        scrub_headers(&mut headers, Echoes::new(&[], &secrets));
+        assert_eq!(headers["x-echo"], "a <redacted> b");
+        assert_eq!(headers["location"], "/p?c=<redacted>");
+        assert_eq!(headers["x-other"], "nothing");
+    }
 }
