@@ -114,6 +114,8 @@ async fn an_echoed_secret_is_redacted_in_every_escaped_form() {
             "VC%22Secret%5c42%2f%c3%b3%f0%9f%a6%80",
         ),
         ("mixed", r#"VC\"Secret%5c42\/%C3%b3\ud83e\uDD80"#),
+        ("HTML, named", r#"VC&quot;Secret\\42/ó🦀"#),
+        ("HTML, numeric", "VC&#34;Secret&#92;42&#x2F;&#xf3;&#x1F980;"),
     ];
     let decoded_forms = [CODE, "VC\\\"Secret", "Secret\\42", "Secret%5C42"];
     for (name, form) in forms {

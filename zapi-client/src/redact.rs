@@ -1,7 +1,9 @@
 //! Echoed secrets replaced by `<redacted>` in an answer's bytes, before
 //! anything decodes them, in every form a reader could get them back from:
 //! each character raw, JSON-escaped (`\"`, `\\`, `\/`, `\n`..., `\uXXXX` in
-//! either hex case, surrogate pairs) or percent-encoded (either hex case),
+//! either hex case, surrogate pairs), percent-encoded (either hex case) or
+//! as an HTML character reference (`&quot;`, `&amp;`, `&lt;`, `&gt;`,
+//! `&apos;`, `&#47;`, `&#x2F;`: an HTML error page quoting the request),
 //! mixed freely. The decoded answer, its messages and the error excerpts
 //! then hold `<redacted>` where the secret was.
 
@@ -42,9 +44,10 @@ impl<'a> Echoes<'a> {
             }
         }
         if any {
-            // An escaped or percent-encoded first character.
+            // An escaped, percent-encoded or HTML-referenced first character.
             echoes.mark(b'\\');
             echoes.mark(b'%');
+            echoes.mark(b'&');
         }
         echoes
     }
@@ -123,45 +126,85 @@ pub(crate) fn scrub_headers(headers: &mut HeaderMap, echoes: Echoes<'_>) {
 }
 
 /// Where `echo` ends when it is written at `at`, read as each reader of the
-/// answer would: with or without JSON string escapes, with or without
-/// percent-decoding (four readings, each one pass); the furthest end when
-/// several match.
+/// answer would: with or without JSON string escapes, percent-decoding and
+/// HTML character references (eight readings, each one pass); the furthest
+/// end when several match.
 fn match_at(haystack: &[u8], at: usize, echo: &str) -> Option<usize> {
-    // Bytes before the first backslash or percent sign read the same every
-    // way: compared as bytes (most candidates end at the first one).
+    // Bytes before the first backslash, percent sign or ampersand read the
+    // same every way: compared as bytes (most candidates end at the first).
     let rest = haystack.get(at..)?;
     let plain = echo
         .bytes()
         .zip(rest)
-        .take_while(|&(e, &h)| e == h && h != b'\\' && h != b'%')
+        .take_while(|&(e, &h)| e == h && !matches!(h, b'\\' | b'%' | b'&'))
         .count();
     if plain == echo.len() {
         return Some(at + plain);
     }
-    if !matches!(rest.get(plain), Some(b'\\' | b'%')) || !echo.is_char_boundary(plain) {
+    if !matches!(rest.get(plain), Some(b'\\' | b'%' | b'&')) || !echo.is_char_boundary(plain) {
         return None;
     }
     let (at, echo) = (at + plain, &echo[plain..]);
-    [(true, true), (true, false), (false, true), (false, false)]
-        .into_iter()
-        .filter_map(|(json, percent)| {
+    (0..8u8)
+        .filter_map(|reading| {
+            let reader = Reader {
+                json: reading & 1 != 0,
+                percent: reading & 2 != 0,
+                html: reading & 4 != 0,
+            };
             echo.chars().try_fold(at, |position, expected| {
-                let (c, end) = read_char(haystack, position, json, percent)?;
+                let (c, end) = read_char(haystack, position, reader)?;
                 (c == expected).then_some(end)
             })
         })
         .max()
 }
 
-/// The character at `at` and where it ends: a JSON reader takes a
-/// backslash as the start of an escape, a percent-decoding one takes `%`
-/// and two hex digits as an encoded byte.
-fn read_char(haystack: &[u8], at: usize, json: bool, percent: bool) -> Option<(char, usize)> {
+/// How one reader of an answer decodes it.
+#[derive(Clone, Copy)]
+struct Reader {
+    /// A backslash starts a JSON string escape.
+    json: bool,
+    /// `%` and two hex digits are an encoded byte.
+    percent: bool,
+    /// `&` starts an HTML character reference.
+    html: bool,
+}
+
+/// The character at `at` and where it ends, as `reader` reads it.
+fn read_char(haystack: &[u8], at: usize, reader: Reader) -> Option<(char, usize)> {
     match haystack.get(at)? {
-        b'\\' if json => json_escape(haystack, at),
-        b'%' if percent => percent_encoded(haystack, at).or_else(|| raw_char(haystack, at)),
+        b'\\' if reader.json => json_escape(haystack, at),
+        b'%' if reader.percent => percent_encoded(haystack, at).or_else(|| raw_char(haystack, at)),
+        b'&' if reader.html => html_reference(haystack, at).or_else(|| raw_char(haystack, at)),
         _ => raw_char(haystack, at),
     }
+}
+
+/// An HTML character reference at `at`: one of XML's five named ones
+/// (`&quot;`, `&amp;`, `&lt;`, `&gt;`, `&apos;`), or a numeric one in
+/// decimal (`&#47;`) or hex (`&#x2F;`, either case).
+fn html_reference(haystack: &[u8], at: usize) -> Option<(char, usize)> {
+    // The longest: `&#x10FFFF;` (10 bytes); `&#1114111;` is as long.
+    let rest = haystack.get(at + 1..haystack.len().min(at + 11))?;
+    let length = rest.iter().position(|&b| b == b';')?;
+    let name = &rest[..length];
+    let c = match name {
+        b"quot" => '"',
+        b"amp" => '&',
+        b"lt" => '<',
+        b"gt" => '>',
+        b"apos" => '\'',
+        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => char::from_u32(
+            hex.iter()
+                .try_fold(0u32, |n, &b| Some(n << 4 | u32::from(hex_digit(b)?)))?,
+        )?,
+        [b'#', decimal @ ..] if !decimal.is_empty() => {
+            char::from_u32(std::str::from_utf8(decimal).ok()?.parse().ok()?)?
+        }
+        _ => return None,
+    };
+    Some((c, at + 1 + length + 1))
 }
 
 fn raw_char(haystack: &[u8], at: usize) -> Option<(char, usize)> {
@@ -341,6 +384,10 @@ mod tests {
             "VC%22Secret%5C42%2F%C3%B3%F0%9F%A6%80",
             "VC%22Secret%5c42%2f%c3%b3%f0%9f%a6%80",
             r#"VC\"Secret%5C42\/%c3%B3\ud83e\uDD80"#,
+            r#"VC&quot;Secret\42/ó🦀"#,
+            "VC&#34;Secret&#92;42&#47;&#243;&#129408;",
+            "VC&#x22;Secret&#X5c;42&#x2F;&#xf3;&#x1F980;",
+            r#"VC&quot;Secret%5C42&#x2f;%C3%B3🦀"#,
         ];
         for form in forms {
             let text = format!("{{\"error\":\"code {form} is wrong\"}}");
@@ -355,6 +402,10 @@ mod tests {
             r#"VC"Secret\43/ó🦀"#,
             r#"VC"Secret\42/ó\ud83e"#,
             r#"VC\qSecret\42/ó🦀"#,
+            // A reference without its `;`, an unknown name, a surrogate.
+            r#"VC&quot Secret\42/ó🦀"#,
+            r#"VC&dquo;Secret\42/ó🦀"#,
+            r#"VC"Secret\42/ó&#xD83E;&#xDD80;"#,
         ] {
             assert_eq!(redacted(&[], &[secret], other), other);
         }
