@@ -129,6 +129,31 @@ fn the_readme_has_no_relative_links() {
     assert!(relative.is_empty(), "relative links: {relative:?}");
 }
 
+/// The README's build-time figure is BENCHMARKS.md's latest
+/// `consumer_build`, rounded to two places: no hand-copied number left behind
+/// when the benchmark is rerun.
+#[test]
+fn the_readmes_build_time_ratio_is_the_latest_benchmarks() {
+    let readme = include_str!("../../README.md");
+    let benchmarks = include_str!("../../BENCHMARKS.md");
+    let latest = benchmarks
+        .split("## Latest run")
+        .nth(1)
+        .expect("BENCHMARKS.md has a \"Latest run\" section");
+    let measured: f64 = latest
+        .lines()
+        .find_map(|line| line.strip_prefix("| consumer_build | "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|value| value.parse().ok())
+        .expect("a consumer_build row with its value");
+    let quoted = readme
+        .split("a depending crate builds in ")
+        .nth(1)
+        .and_then(|rest| rest.split("x the time").next())
+        .expect("the README quotes the ratio");
+    assert_eq!(quoted, format!("{measured:.2}"), "README vs BENCHMARKS.md");
+}
+
 /// `rust-version` is the highest `rust-version` among the dependencies the
 /// lock file resolves for zapi-client with every user feature: no older
 /// toolchain can build it (README, "Minimum Rust version"). zapi-client's own
