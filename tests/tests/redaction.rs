@@ -208,6 +208,50 @@ async fn escaped_credentials_are_redacted() {
     }
 }
 
+/// A PIN that appears inside a JSON number of the answer (a reference
+/// number, or the PIN echoed as a number) is redacted by turning that number
+/// into the string `"<redacted>"`: the answer stays JSON, so a success still
+/// decodes, and an error's excerpt shows `<redacted>`. Both builders, with
+/// and without a Client-Token.
+#[tokio::test]
+async fn a_secret_inside_a_json_number_is_redacted_and_the_answer_still_decodes() {
+    const PIN: &str = "654321";
+    let success = TestServer::replying(raw_json(
+        200,
+        r#"{"success":true,"message":"ok","reference":99654321000}"#,
+    ))
+    .await;
+    for client in clients(&success) {
+        let answer = client
+            .set_security_code()
+            .body_map(|b| b.code(PIN))
+            .send_checked()
+            .await
+            .expect("the answer still decodes");
+        assert_eq!(answer.message.as_deref(), Some("ok"));
+    }
+    // A refusal echoing it in its message and as a number: still decoded
+    // (a refusal, not an undecodable answer), neither echo shown.
+    let refusal = TestServer::replying(raw_json(
+        200,
+        r#"{"success":false,"message":"pin 654321 is weak","pin":654321}"#,
+    ))
+    .await;
+    for client in clients(&refusal) {
+        let error = client
+            .set_security_code()
+            .body_map(|b| b.code(PIN))
+            .send_checked()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Unsuccessful { .. }), "{error:?}");
+        assert_eq!(error.server_message(), Some("pin <redacted> is weak"));
+        for text in printed(&error) {
+            assert!(!text.contains(PIN), "{text}");
+        }
+    }
+}
+
 // ------------------------------------------------------------ 4. server text
 
 const FORGED: &str = "\u{1b}[2K\u{1b}[1G\u{1b}[32m2030-01-01T00:00:00Z  INFO zapi_client: Z-API call succeeded\u{1b}[0m\r\nreal \u{202e}txt.exe\u{200b} \u{85}end";

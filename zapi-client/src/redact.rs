@@ -93,9 +93,17 @@ impl<'a> Echoes<'a> {
                 .max();
             match end {
                 Some(end) => {
+                    let inside = json_strings.get_or_insert_with(|| json_string_bytes(haystack));
+                    let (start, end, replacement) = match number_around(haystack, inside, at, end) {
+                        // In a JSON number: the whole number becomes a string,
+                        // so the answer stays JSON (and still decodes when the
+                        // number is not a field the answer type reads).
+                        Some((start, end)) => (start.max(copied), end, QUOTED_REDACTED),
+                        None => (at, end, REDACTED),
+                    };
                     let out = out.get_or_insert_with(|| Vec::with_capacity(haystack.len()));
-                    out.extend_from_slice(&haystack[copied..at]);
-                    out.extend_from_slice(REDACTED.as_bytes());
+                    out.extend_from_slice(&haystack[copied..start]);
+                    out.extend_from_slice(replacement.as_bytes());
                     copied = end;
                     at = end;
                 }
@@ -106,6 +114,34 @@ impl<'a> Echoes<'a> {
         out.extend_from_slice(&haystack[copied..]);
         Some(out)
     }
+}
+
+const QUOTED_REDACTED: &str = "\"<redacted>\"";
+
+/// The JSON number token (outside strings, of `-+.0-9eE`) holding the match
+/// `at..end`, when the answer is JSON and the match lies in one.
+fn number_around(
+    haystack: &[u8],
+    inside: &[bool],
+    at: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
+    let is_number_byte = |b: &u8| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E');
+    if inside.get(at) != Some(&false) || !haystack[at..end].iter().all(is_number_byte) {
+        return None;
+    }
+    let start = at
+        - haystack[..at]
+            .iter()
+            .rev()
+            .take_while(|b| is_number_byte(b))
+            .count();
+    let end = end
+        + haystack[end..]
+            .iter()
+            .take_while(|b| is_number_byte(b))
+            .count();
+    Some((start, end))
 }
 
 /// `bytes` with every echo replaced; no copy when there is none.
@@ -371,6 +407,27 @@ mod tests {
         let echoes = Echoes::new(&credentials, &secrets);
         let clean = scrub(Bytes::copy_from_slice(text.as_bytes()), echoes);
         String::from_utf8(clean.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn an_echo_in_a_json_number_turns_the_number_into_a_redacted_string() {
+        let body = r#"{"success":true,"id":5511123456789,"n":-123456e2,"m":"x123456y"}"#;
+        let clean = redacted(&[], &["123456"], body);
+        assert_eq!(
+            clean,
+            r#"{"success":true,"id":"<redacted>","n":"<redacted>","m":"x<redacted>y"}"#
+        );
+        assert!(serde_json::from_str::<serde_json::Value>(&clean).is_ok());
+        // Not JSON: the text is replaced where it stands.
+        assert_eq!(
+            redacted(&[], &["123456"], "id 5511123456789"),
+            "id 5511<redacted>789"
+        );
+        // Two echoes in one number: one string.
+        assert_eq!(
+            redacted(&[], &["1234", "5678"], "[912345678]"),
+            r#"["<redacted>"]"#
+        );
     }
 
     #[test]
