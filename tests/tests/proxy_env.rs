@@ -47,17 +47,12 @@ fn main() {
     }
     // SAFETY: single-threaded here; the runtime starts below.
     unsafe {
-        for name in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        // Every proxy variable set to the recording proxy; no exemption.
+        let (proxies, exemptions) = PROXY_VARIABLES.split_at(6);
+        for name in proxies {
             std::env::set_var(name, &proxy_url);
         }
-        for name in ["NO_PROXY", "no_proxy", "REQUEST_METHOD"] {
+        for name in exemptions {
             std::env::remove_var(name);
         }
     }
