@@ -574,6 +574,49 @@ mod tests {
     }
 
     #[test]
+    fn each_reading_is_tried_alone_and_in_every_combination() {
+        // `%41` and `&amp;` literal, `"` JSON-escaped: only the reading with
+        // JSON escapes, without percent-decoding and without HTML
+        // references matches; each other combination is needed by a form.
+        let secret = r#"50%41&amp;"off"#;
+        for form in [
+            r#"50%41&amp;\"off"#,           // JSON only
+            r#"50%2541&amp;"off"#,          // percent only
+            r#"50%41&amp;amp;&quot;off"#,   // HTML only
+            r#"50%2541&amp;\"off"#,         // JSON and percent
+            r#"50%41&amp;amp;\"off"#,       // JSON and HTML
+            r#"50%2541&amp;amp;&quot;off"#, // percent and HTML
+            r#"50%2541&amp;amp;\u0022off"#, // all three
+        ] {
+            assert_eq!(
+                redacted(&[], &[secret], &format!("[{form}]")),
+                "[<redacted>]",
+                "{form}"
+            );
+        }
+    }
+
+    #[test]
+    fn html_references_are_read_at_the_start_and_for_each_named_one() {
+        // A reference as the answer's first bytes.
+        assert_eq!(redacted(&[], &["\"abc1"], "&quot;abc1"), "<redacted>");
+        // Each of XML's five names.
+        assert_eq!(
+            redacted(
+                &[],
+                &["a&b<c>d'e\"f"],
+                "x a&amp;b&lt;c&gt;d&apos;e&quot;f y"
+            ),
+            "x <redacted> y"
+        );
+        // A numeric reference over 10 bytes is not read (`&#00000000065;`).
+        assert_eq!(
+            redacted(&[], &["xAyz"], "x&#00000000065;yz"),
+            "x&#00000000065;yz"
+        );
+    }
+
+    #[test]
     fn a_partial_character_before_an_escape_is_no_match() {
         // The first byte of `é`, then a backslash or a percent sign (invalid
         // UTF-8 from a hostile server): not the secret, and no panic from
