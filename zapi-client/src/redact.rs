@@ -236,9 +236,7 @@ fn html_reference(haystack: &[u8], at: usize) -> Option<(char, usize)> {
                 .try_fold(0u32, |n, &b| Some(n << 4 | u32::from(hex_digit(b)?)))?,
         )?,
         // `&#;`: an empty number does not parse.
-        [b'#', decimal @ ..] => {
-            char::from_u32(std::str::from_utf8(decimal).ok()?.parse().ok()?)?
-        }
+        [b'#', decimal @ ..] => char::from_u32(std::str::from_utf8(decimal).ok()?.parse().ok()?)?,
         _ => return None,
     };
     Some((c, at + 1 + length + 1))
