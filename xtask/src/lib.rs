@@ -15,6 +15,6 @@ pub mod surface;
 
 // The generator's steps under their short paths (`xtask::facts`, ...).
 pub use codegen::{
-    answer_types, answers, checks, constructor, docs, facts, mocks, outcomes, secrets, settle,
-    test_operations,
+    answer_types, answers, checks, constructor, docs, facts, mocks, outcomes, patterns, secrets,
+    settle, test_operations,
 };

@@ -127,6 +127,58 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// One step of a pattern that is a sequence of character classes, each
+/// repeated `min..=max` times (`^[1-9][0-9]{0,2}$`): `cargo xtask codegen`
+/// compiles such spec patterns into a `&[Repeat]` for [`matches_repeats`],
+/// so the client needs no regular-expression engine.
+pub(crate) struct Repeat {
+    /// Inclusive character ranges of the class.
+    pub(crate) ranges: &'static [(char, char)],
+    /// The class holds `\s` (ECMAScript's whitespace) too.
+    pub(crate) space: bool,
+    /// `[^...]`: every character but those.
+    pub(crate) negated: bool,
+    pub(crate) min: usize,
+    /// `usize::MAX`: no upper bound (`+`, `*`, `{m,}`).
+    pub(crate) max: usize,
+}
+
+impl Repeat {
+    fn admits(&self, c: char) -> bool {
+        let listed = self.ranges.iter().any(|&(low, high)| low <= c && c <= high)
+            || (self.space && is_space(c));
+        listed != self.negated
+    }
+}
+
+/// Whether the whole of `value` is `repeats` in sequence: the anchored
+/// pattern's acceptance, with every way of splitting the value between the
+/// steps tried (a set of reachable positions per step, no backtracking).
+pub(crate) fn matches_repeats(value: &str, repeats: &[Repeat]) -> bool {
+    let chars: Vec<char> = value.chars().collect();
+    let mut reachable = vec![false; chars.len() + 1];
+    reachable[0] = true;
+    for repeat in repeats {
+        let mut next = vec![false; chars.len() + 1];
+        for start in (0..=chars.len()).filter(|&p| reachable[p]) {
+            let mut position = start;
+            loop {
+                let count = position - start;
+                if count >= repeat.min {
+                    next[position] = true;
+                }
+                if count == repeat.max || position == chars.len() || !repeat.admits(chars[position])
+                {
+                    break;
+                }
+                position += 1;
+            }
+        }
+        reachable = next;
+    }
+    reachable[chars.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -174,6 +226,63 @@ mod tests {
             let domain = if literal { format!("[{domain}]") } else { domain };
             let value = format!("{local}@{domain}");
             prop_assert_eq!(email_address(&value).is_ok(), pattern_accepts(&value), "{:?}", value);
+        }
+    }
+
+    /// Characters around the compiled patterns' class boundaries, digits
+    /// most of all (the numbers' patterns).
+    fn digits_and_tricky() -> impl Strategy<Value = char> {
+        prop_oneof![
+            3 => proptest::sample::select(vec!['0', '1', '5', '8', '9', '/', ':']),
+            1 => tricky(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// Each spec pattern the generator compiled accepts, as its steps,
+        /// exactly what regress accepts of the pattern.
+        #[test]
+        fn compiled_patterns_accept_exactly_what_the_pattern_accepts(
+            chars in proptest::collection::vec(digits_and_tricky(), 0..20),
+        ) {
+            let value: String = chars.into_iter().collect();
+            for (pattern, repeats) in crate::generated::operation_facts::COMPILED_PATTERNS {
+                let regex = regress::Regex::new(pattern).unwrap();
+                prop_assert_eq!(
+                    matches_repeats(&value, repeats),
+                    regex.find(&value).is_some(),
+                    "{} on {:?}", pattern, value
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn compiled_patterns_at_their_boundaries() {
+        let facts = crate::generated::operation_facts::COMPILED_PATTERNS;
+        assert!(
+            facts.len() >= 3,
+            "the spec's number, code and token patterns"
+        );
+        for (pattern, repeats) in facts {
+            let regex = regress::Regex::new(pattern).unwrap();
+            for n in 0..20 {
+                for value in [
+                    "0".repeat(n),
+                    "1".repeat(n),
+                    format!("1{}", "0".repeat(n)),
+                    "x".repeat(n),
+                    " ".repeat(n),
+                ] {
+                    assert_eq!(
+                        matches_repeats(&value, repeats),
+                        regex.find(&value).is_some(),
+                        "{pattern} on {value:?}"
+                    );
+                }
+            }
         }
     }
 

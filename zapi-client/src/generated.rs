@@ -98,9 +98,18 @@ characters; at most 4096 characters (the pages' tokens have about
             if value.chars().count() < 1usize {
                 return Err("is empty".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                        space: true,
+                        negated: true,
+                        min: 1usize,
+                        max: usize::MAX,
+                    },
+                ],
+            ) {
                 return Err("has whitespace or a control character".into());
             }
             Ok(Self(value.to_string()))
@@ -163,9 +172,18 @@ first.*/
             if value.chars().count() < 1usize {
                 return Err("is empty".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                        space: true,
+                        negated: true,
+                        min: 1usize,
+                        max: usize::MAX,
+                    },
+                ],
+            ) {
                 return Err(
                     "has whitespace or a control character (trim it first)".into(),
                 );
@@ -417,9 +435,25 @@ refused (which codes exist is Z-API's and WhatsApp's to say).*/
             if value.chars().count() < 1usize {
                 return Err("is empty".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[1-9][0-9]{0,2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('1', '9')],
+                        space: false,
+                        negated: false,
+                        min: 1usize,
+                        max: 1usize,
+                    },
+                    crate::checks::Repeat {
+                        ranges: &[('0', '9')],
+                        space: false,
+                        negated: false,
+                        min: 0usize,
+                        max: 2usize,
+                    },
+                ],
+            ) {
                 return Err(
                     "must be 1 to 3 digits without + or a leading 0 (55, not +55)".into(),
                 );
@@ -648,9 +682,18 @@ A leading 0 is allowed: some plans keep it in the national number
             if value.chars().count() < 4usize {
                 return Err("is under 4 digits".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9]{4,15}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('0', '9')],
+                        space: false,
+                        negated: false,
+                        min: 4usize,
+                        max: 15usize,
+                    },
+                ],
+            ) {
                 return Err(
                     "must be digits only, without spaces, dashes or parentheses".into(),
                 );
@@ -717,9 +760,18 @@ trimmed.*/
             if value.chars().count() < 1usize {
                 return Err("is empty".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                        space: true,
+                        negated: true,
+                        min: 1usize,
+                        max: usize::MAX,
+                    },
+                ],
+            ) {
                 return Err(
                     "has whitespace or a control character (trim a pasted code first)"
                         .into(),
@@ -1071,9 +1123,18 @@ goes out).*/
             if value.chars().count() < 6usize {
                 return Err("must be at least 6 digits".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('0', '9')],
+                        space: false,
+                        negated: false,
+                        min: 1usize,
+                        max: usize::MAX,
+                    },
+                ],
+            ) {
                 return Err("must be digits only (0-9)".into());
             }
             Ok(Self(value.to_string()))
@@ -1218,9 +1279,18 @@ sends exactly what it is given; trim the input first.*/
             if value.chars().count() < 1usize {
                 return Err("is empty".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^\\s\\x00-\\x1f\\x7f]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !crate::checks::matches_repeats(
+                value,
+                &[
+                    crate::checks::Repeat {
+                        ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                        space: true,
+                        negated: true,
+                        min: 1usize,
+                        max: usize::MAX,
+                    },
+                ],
+            ) {
                 return Err(
                     "has whitespace or a control character (trim a pasted code first)"
                         .into(),
@@ -5311,6 +5381,102 @@ pub(crate) mod operation_facts {
     /// `EmailAddress`'s pattern, which `checks::email_address` implements.
     #[cfg(test)]
     pub(crate) const EMAIL_ADDRESS_PATTERN: &str = "^(?:[^\\s\"@\\x00-\\x1f\\x7f]{1,64}|\"(?:[^\"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*\")@(?:[^\\s@\\[\\]\\x00-\\x1f\\x7f]+|\\[[^\\s\\[\\]\\\\\\x00-\\x1f\\x7f]+\\])$";
+    /// Each spec pattern compiled to steps (`cargo xtask codegen`), with
+    /// the steps its `FromStr` checks.
+    #[cfg(test)]
+    pub(crate) const COMPILED_PATTERNS: &[(&str, &[crate::checks::Repeat])] = &[
+        (
+            "^[^\\s\\x00-\\x1f\\x7f]+$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                    space: true,
+                    negated: true,
+                    min: 1usize,
+                    max: usize::MAX,
+                },
+            ],
+        ),
+        (
+            "^[0-9]+$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('0', '9')],
+                    space: false,
+                    negated: false,
+                    min: 1usize,
+                    max: usize::MAX,
+                },
+            ],
+        ),
+        (
+            "^[1-9][0-9]{0,2}$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('1', '9')],
+                    space: false,
+                    negated: false,
+                    min: 1usize,
+                    max: 1usize,
+                },
+                crate::checks::Repeat {
+                    ranges: &[('0', '9')],
+                    space: false,
+                    negated: false,
+                    min: 0usize,
+                    max: 2usize,
+                },
+            ],
+        ),
+        (
+            "^[0-9]{4,15}$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('0', '9')],
+                    space: false,
+                    negated: false,
+                    min: 4usize,
+                    max: 15usize,
+                },
+            ],
+        ),
+        (
+            "^[^\\s\\x00-\\x1f\\x7f]+$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                    space: true,
+                    negated: true,
+                    min: 1usize,
+                    max: usize::MAX,
+                },
+            ],
+        ),
+        (
+            "^[^\\s\\x00-\\x1f\\x7f]+$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                    space: true,
+                    negated: true,
+                    min: 1usize,
+                    max: usize::MAX,
+                },
+            ],
+        ),
+        (
+            "^[^\\s\\x00-\\x1f\\x7f]+$",
+            &[
+                crate::checks::Repeat {
+                    ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                    space: true,
+                    negated: true,
+                    min: 1usize,
+                    max: usize::MAX,
+                },
+            ],
+        ),
+    ];
     /// `x-zapi-repeat-may-refuse`: a repeat of the operation may be
     /// refused although its first call took effect; the read that tells.
     pub(crate) fn repeat_may_refuse(

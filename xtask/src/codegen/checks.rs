@@ -61,66 +61,78 @@ pub fn read(spec: &OpenAPI) -> Result<Vec<Check>, String> {
 /// Fails when typify's output no longer has that shape.
 pub fn apply(file: &mut syn::File, checks: &[Check]) -> Result<(), String> {
     for check in checks {
-        let mut rewrite = Rewrite {
-            schema: &check.schema,
-            function: syn::Ident::new(&check.function, proc_macro2::Span::call_site()),
-            replaced: 0,
-        };
-        rewrite.visit_file_mut(file);
-        if rewrite.replaced != 1 {
-            return Err(format!(
-                "{}: typify's pattern check changed shape (found {} to replace)",
-                check.schema, rewrite.replaced
-            ));
-        }
+        let function = syn::Ident::new(&check.function, proc_macro2::Span::call_site());
+        replace_pattern_check(file, &check.schema, |stmt| {
+            *stmt = syn::parse_quote! {
+                if let Err(reason) = crate::checks::#function(value) {
+                    return Err(reason.into());
+                }
+            };
+        })?;
     }
     Ok(())
 }
 
-struct Rewrite<'a> {
-    schema: &'a str,
-    function: syn::Ident,
-    replaced: usize,
-}
-
-impl VisitMut for Rewrite<'_> {
-    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-        let is_from_str = imp
-            .trait_
-            .as_ref()
-            .and_then(|(path, _)| path.segments.last())
-            .is_some_and(|s| s.ident == "FromStr");
-        let on_schema = matches!(&*imp.self_ty, syn::Type::Path(p)
-            if p.path.get_ident().is_some_and(|i| i == self.schema));
-        if !(is_from_str && on_schema) {
-            return;
-        }
-        for item in &mut imp.items {
-            let syn::ImplItem::Fn(f) = item else { continue };
-            let before = f.block.stmts.len();
-            f.block.stmts.retain(|stmt| {
-                !matches!(stmt, syn::Stmt::Item(syn::Item::Static(s)) if s.ident == "PATTERN")
-            });
-            if f.block.stmts.len() + 1 != before {
-                continue;
+/// In `schema`'s generated `FromStr`: drops the `static PATTERN` regex and
+/// hands `replace` the statement `if PATTERN.find(value).is_none() { .. }`.
+/// Fails unless exactly one is found (typify's output changed shape).
+pub(crate) fn replace_pattern_check(
+    file: &mut syn::File,
+    schema: &str,
+    replace: impl Fn(&mut syn::Stmt),
+) -> Result<(), String> {
+    struct Rewrite<'a, F> {
+        schema: &'a str,
+        replace: F,
+        replaced: usize,
+    }
+    impl<F: Fn(&mut syn::Stmt)> VisitMut for Rewrite<'_, F> {
+        fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+            let is_from_str = imp
+                .trait_
+                .as_ref()
+                .and_then(|(path, _)| path.segments.last())
+                .is_some_and(|s| s.ident == "FromStr");
+            let on_schema = matches!(&*imp.self_ty, syn::Type::Path(p)
+                if p.path.get_ident().is_some_and(|i| i == self.schema));
+            if !(is_from_str && on_schema) {
+                return;
             }
-            for stmt in &mut f.block.stmts {
-                let syn::Stmt::Expr(syn::Expr::If(expr_if), _) = stmt else {
+            for item in &mut imp.items {
+                let syn::ImplItem::Fn(f) = item else { continue };
+                let before = f.block.stmts.len();
+                f.block.stmts.retain(|stmt| {
+                    !matches!(stmt, syn::Stmt::Item(syn::Item::Static(s)) if s.ident == "PATTERN")
+                });
+                if f.block.stmts.len() + 1 != before {
                     continue;
-                };
-                let cond = quote::ToTokens::to_token_stream(&expr_if.cond).to_string();
-                if cond == "PATTERN . find (value) . is_none ()" {
-                    let function = &self.function;
-                    *stmt = syn::parse_quote! {
-                        if let Err(reason) = crate::checks::#function(value) {
-                            return Err(reason.into());
-                        }
+                }
+                for stmt in &mut f.block.stmts {
+                    let syn::Stmt::Expr(syn::Expr::If(expr_if), _) = stmt else {
+                        continue;
                     };
-                    self.replaced += 1;
+                    let cond = quote::ToTokens::to_token_stream(&expr_if.cond).to_string();
+                    if cond == "PATTERN . find (value) . is_none ()" {
+                        (self.replace)(stmt);
+                        self.replaced += 1;
+                    }
                 }
             }
         }
     }
+    let mut rewrite = Rewrite {
+        schema,
+        replace,
+        replaced: 0,
+    };
+    rewrite.visit_file_mut(file);
+    if rewrite.replaced != 1 {
+        return Err(format!(
+            "{schema}: typify's pattern check changed shape (found {} to replace)",
+            rewrite.replaced
+        ));
+    }
+    Ok(())
 }
 
 /// What `x-zapi-reasons` says for each constraint of one string schema.

@@ -1,7 +1,8 @@
 //! `cargo xtask codegen`: openapi/zapi.yaml -> progenitor -> zapi-client/src/generated.rs,
 //! then our steps, one file each, in the order `generate` runs them:
 //! `facts` (x-zapi-* facts, `send_checked`), `constructor`, `secrets`
-//! (format: password), `checks` (x-zapi-check, x-zapi-reasons), `docs`,
+//! (format: password), `checks` (x-zapi-check, x-zapi-reasons), `patterns`
+//! (the other patterns compiled to Rust: no regex engine), `docs`,
 //! `answers` (Default, failure), `outcomes` (x-zapi-success-field,
 //! x-zapi-outcomes), `answer_types` (open enums, digits, durations, images),
 //! `settle` (x-zapi-repeat-may-refuse); `mocks` for generated_mock.rs and
@@ -15,6 +16,7 @@ pub mod docs;
 pub mod facts;
 pub mod mocks;
 pub mod outcomes;
+pub mod patterns;
 pub mod secrets;
 pub mod settle;
 pub mod test_operations;
@@ -147,6 +149,7 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
     let secrets = crate::secrets::secret_schemas(&spec);
     let facts = crate::facts::read(&spec, &secrets).map_err(failed)?;
     let checks = crate::checks::read(&spec).map_err(failed)?;
+    let compiled = crate::patterns::read(&spec, &checks).map_err(failed)?;
     let settle = crate::settle::read(&spec).map_err(failed)?;
     let reasons = crate::checks::read_reasons(&spec, &checks).map_err(failed)?;
     let examples = crate::docs::request_examples(&spec);
@@ -161,12 +164,14 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             drop_api_version_header(file)?;
             crate::secrets::redact(file, &secrets)?;
             crate::checks::apply(file, &checks)?;
+            crate::patterns::apply(file, &compiled)?;
             crate::checks::apply_reasons(file, &reasons)?;
             crate::docs::apply(file, &examples)?;
             crate::answers::apply(file, &facts)?;
             crate::outcomes::apply(file, &facts)?;
             crate::answer_types::apply(file, &shapes)?;
             let mut extra = crate::checks::pattern_consts(&checks);
+            extra.extend(crate::patterns::consts(&compiled));
             extra.extend(crate::settle::tokens(&settle));
             let answer_secrets = crate::answer_types::answer_secret_properties(&spec, &secrets);
             let facts = syn::parse2::<syn::File>(crate::facts::tokens(
@@ -175,6 +180,17 @@ pub fn generate(spec_path: &Path) -> Result<String, CodegenError> {
             ))
             .map_err(|e| e.to_string())?;
             file.items.extend(facts.items);
+            // zapi-client has no regex engine: every pattern is compiled
+            // (patterns.rs) or checked by hand (checks.rs).
+            if quote::ToTokens::to_token_stream(&*file)
+                .to_string()
+                .contains("regress")
+            {
+                return Err(
+                    "a pattern is left to regress (an inline schema's?): put it on a component schema"
+                        .to_owned(),
+                );
+            }
             Ok(())
         },
     )
