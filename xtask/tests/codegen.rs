@@ -255,6 +255,20 @@ fn answer_type_facts_off_a_component_schema_are_refused() {
 }
 
 #[test]
+fn a_pattern_beyond_counted_character_classes_is_refused() {
+    // The client has no regex engine: a pattern the generator cannot
+    // compile would leave generated code that does not build.
+    assert_fails_untouched(
+        "group-pattern",
+        Some(&real_spec_with(
+            "pattern: '^[1-9][0-9]{0,2}$'",
+            "pattern: '^(1|[2-9][0-9]{0,2})$'",
+        )),
+        "progenitor failed: CountryCallingCode: pattern `^(1|[2-9][0-9]{0,2})$` is not an anchored sequence of character classes",
+    );
+}
+
+#[test]
 fn a_secret_prints_redacted_even_without_constraints() {
     // Without constraints typify still makes a named schema a newtype (with a
     // public field); its Debug and Display are redacted all the same.
