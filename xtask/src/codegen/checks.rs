@@ -88,14 +88,7 @@ pub(crate) fn replace_pattern_check(
     }
     impl<F: Fn(&mut syn::Stmt)> VisitMut for Rewrite<'_, F> {
         fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-            let is_from_str = imp
-                .trait_
-                .as_ref()
-                .and_then(|(path, _)| path.segments.last())
-                .is_some_and(|s| s.ident == "FromStr");
-            let on_schema = matches!(&*imp.self_ty, syn::Type::Path(p)
-                if p.path.get_ident().is_some_and(|i| i == self.schema));
-            if !(is_from_str && on_schema) {
+            if !is_from_str_of(imp, self.schema) {
                 return;
             }
             for item in &mut imp.items {
@@ -133,6 +126,18 @@ pub(crate) fn replace_pattern_check(
         ));
     }
     Ok(())
+}
+
+/// Whether `imp` is `impl FromStr for <schema>`.
+fn is_from_str_of(imp: &syn::ItemImpl, schema: &str) -> bool {
+    let is_from_str = imp
+        .trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "FromStr");
+    is_from_str
+        && matches!(&*imp.self_ty, syn::Type::Path(p)
+            if p.path.get_ident().is_some_and(|i| i == schema))
 }
 
 /// What `x-zapi-reasons` says for each constraint of one string schema.
@@ -214,14 +219,7 @@ pub fn apply_reasons(file: &mut syn::File, all: &[Reasons]) -> Result<(), String
     }
     impl VisitMut for Replace<'_> {
         fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-            let is_from_str = imp
-                .trait_
-                .as_ref()
-                .and_then(|(path, _)| path.segments.last())
-                .is_some_and(|s| s.ident == "FromStr");
-            let on_schema = matches!(&*imp.self_ty, syn::Type::Path(p)
-                if p.path.get_ident().is_some_and(|i| i == self.schema));
-            if is_from_str && on_schema {
+            if is_from_str_of(imp, self.schema) {
                 syn::visit_mut::visit_item_impl_mut(self, imp);
             }
         }
