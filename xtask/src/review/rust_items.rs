@@ -209,6 +209,14 @@ fn names_of(change: &Change, known: &BTreeSet<String>) -> (BTreeSet<String>, BTr
     (schemas, operations)
 }
 
+/// A rule the registry says changes what the client does and never its
+/// Rust items.
+fn behaviour_only(rule: &str) -> bool {
+    use super::registry::{Verdict, lookup};
+    lookup(rule)
+        .is_some_and(|r| matches!(r.rust, Verdict::No) && matches!(r.behaviour, Verdict::Yes))
+}
+
 /// `set_account_email` -> `SetAccountEmail`.
 pub fn pascal(snake: &str) -> String {
     snake
@@ -259,6 +267,11 @@ pub fn attribute(
             candidates = names
                 .iter()
                 .enumerate()
+                // A fact of our client only (retry safety, a repeat's
+                // settling...: the registry says it changes behaviour, never
+                // Rust items) explains no item of its operation: those come
+                // from another change, or from the generator.
+                .filter(|&(i, _)| !behaviour_only(&spec_changes[i].rule))
                 .filter(|(_, (_, operations))| {
                     operations
                         .iter()

@@ -171,3 +171,41 @@ fn rust_items_compare_what_users_can_use() {
         }]
     );
 }
+
+/// A fact the registry says changes only what the client does (here
+/// `x-zapi-retry-safe`) explains no Rust item of its operation: an item the
+/// generator added to that operation's answer type in the same range is
+/// listed on its own, not under the fact (the review of 0.2.0 put
+/// `VerifyAccountEmailResponse::failure` under `x-zapi-repeat-may-refuse`).
+#[test]
+fn a_behaviour_only_fact_explains_no_item_of_its_operation() {
+    let code = |spec: String, generated: &str| Snapshot {
+        generated: Some(generated.into()),
+        ..Snapshot::spec(spec)
+    };
+    let new_spec = edited(|spec| {
+        *at(
+            spec,
+            "/paths/~1security~1verify-email/post/x-zapi-retry-safe",
+        ) = json!(false);
+    });
+    let old_code =
+        "pub mod types { pub struct VerifyAccountEmailResponse { pub success: bool } }\n";
+    let new_code = "pub mod types { pub struct VerifyAccountEmailResponse { pub success: bool } impl VerifyAccountEmailResponse { pub fn failure(message: &str) -> Self { todo!() } } }\n";
+    let review = review::review(
+        &code(spec_text(), old_code),
+        &code(new_spec, new_code),
+        &AcceptedFile::default(),
+    )
+    .unwrap();
+    let fact = find(&review, "retry-safety-changed");
+    assert!(fact.items.is_empty(), "{:?}", fact.items);
+    let added = find(&review, "rust-item-added");
+    assert!(
+        added
+            .location
+            .contains("VerifyAccountEmailResponse::failure"),
+        "{}",
+        added.location
+    );
+}
