@@ -45,3 +45,27 @@ pub fn capture_everything() -> Captured {
         .expect("the only logger");
     captured
 }
+
+/// The server the log-level tests call: the PIN read answers 503 (`busy`)
+/// every time, the email read succeeds.
+pub async fn pin_busy_email_ok() -> zapi_client::mock::httpmock::MockServer {
+    use zapi_client::mock::MockServerExt;
+    use zapi_client::types;
+    let server = zapi_client::mock::httpmock::MockServer::start_async().await;
+    server.get_has_security_code(|_, then| {
+        then.json(
+            503,
+            &types::ErrorBody {
+                error: Some("busy".into()),
+                message: None,
+            },
+        );
+    });
+    server.get_account_email(|_, then| {
+        then.ok(&types::GetAccountEmailResponse {
+            success: true,
+            ..Default::default()
+        });
+    });
+    server
+}

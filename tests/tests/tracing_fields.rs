@@ -9,8 +9,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use zapi_client::mock::{MockServerExt, httpmock::MockServer};
-use zapi_client::{BuildError, Client, RetryPolicy, Transport, types};
+use zapi_client::{BuildError, Client, RetryPolicy, Transport};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -44,22 +43,7 @@ async fn fields_once_per_span_labels_and_attempts() {
     )
     .unwrap();
 
-    let server = MockServer::start_async().await;
-    server.get_has_security_code(|_, then| {
-        then.json(
-            503,
-            &types::ErrorBody {
-                error: Some("busy".into()),
-                message: None,
-            },
-        );
-    });
-    server.get_account_email(|_, then| {
-        then.ok(&types::GetAccountEmailResponse {
-            success: true,
-            ..Default::default()
-        });
-    });
+    let server = zapi_client_tests::logs::pin_busy_email_ok().await;
     let transport = Transport::builder()
         .base_url(server.base_url())
         .retry(retry())

@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
-use zapi_client::mock::{MockServerExt, httpmock::MockServer};
-use zapi_client::{Client, RetryPolicy, types};
+use zapi_client::mock::httpmock::MockServer;
+use zapi_client::{Client, RetryPolicy};
 use zapi_client_tests::logs::Captured;
 
 fn subscriber(level: tracing::Level, captured: &Captured) -> impl tracing::Subscriber {
@@ -23,22 +23,7 @@ fn subscriber(level: tracing::Level, captured: &Captured) -> impl tracing::Subsc
 /// A server whose PIN read answers 503 and whose email read succeeds, and a
 /// client retrying 3 times.
 async fn server_and_client() -> (MockServer, Client) {
-    let server = MockServer::start_async().await;
-    server.get_has_security_code(|_, then| {
-        then.json(
-            503,
-            &types::ErrorBody {
-                error: Some("busy".into()),
-                message: None,
-            },
-        );
-    });
-    server.get_account_email(|_, then| {
-        then.ok(&types::GetAccountEmailResponse {
-            success: true,
-            ..Default::default()
-        });
-    });
+    let server = zapi_client_tests::logs::pin_busy_email_ok().await;
     let client = Client::builder("instance-1", "token-1")
         .base_url(server.base_url())
         .retry(

@@ -24,17 +24,24 @@ pub struct InstanceBuilder {
 
 impl fmt::Debug for InstanceBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstanceBuilder")
-            .field("transport", &self.transport)
-            .field("instance", &format_args!("{REDACTED}"))
-            .field("token", &format_args!("{REDACTED}"))
-            .field(
-                "client_token",
-                &self.client_token.as_ref().map(|_| REDACTED),
-            )
-            .field("label", &self.label)
-            .finish()
+        let mut debug = f.debug_struct("InstanceBuilder");
+        debug.field("transport", &self.transport);
+        instance_fields(&mut debug, self.client_token.as_ref(), &self.label).finish()
     }
+}
+
+/// Both builders' instance part in `Debug`: the credentials redacted,
+/// whether a Client-Token is set, the label (not a secret).
+fn instance_fields<'d, 'a, 'b>(
+    debug: &'d mut fmt::DebugStruct<'a, 'b>,
+    client_token: Option<&String>,
+    label: &Option<String>,
+) -> &'d mut fmt::DebugStruct<'a, 'b> {
+    debug
+        .field("instance", &format_args!("{REDACTED}"))
+        .field("token", &format_args!("{REDACTED}"))
+        .field("client_token", &client_token.map(|_| REDACTED))
+        .field("label", label)
 }
 
 impl InstanceBuilder {
@@ -111,14 +118,8 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("instance", &format_args!("{REDACTED}"))
-            .field("token", &format_args!("{REDACTED}"))
-            .field(
-                "client_token",
-                &self.client_token.as_ref().map(|_| REDACTED),
-            )
-            .field("label", &self.label)
+        let mut debug = f.debug_struct("ClientBuilder");
+        instance_fields(&mut debug, self.client_token.as_ref(), &self.label)
             .field("transport", &self.transport)
             .finish()
     }
